@@ -1,0 +1,52 @@
+import { Schema } from "effect"
+import { InvalidCursor } from "./Errors.ts"
+
+/**
+ * Keyset pagination cursors: the sort key and id of the last row of a page, bound to the sort they were made for,
+ * base64url-encoded JSON. Opaque to clients; a tampered or foreign cursor is a 400, never a wrong page.
+ */
+const CursorPayload = Schema.Struct({
+  s: Schema.String,
+  v: Schema.NullOr(Schema.Union([Schema.String, Schema.Number])),
+  id: Schema.String,
+})
+export type CursorPayload = typeof CursorPayload.Type
+
+const decodePayload = Schema.decodeUnknownSync(Schema.fromJsonString(CursorPayload))
+
+export const encodeCursor = (payload: CursorPayload): string =>
+  Buffer.from(JSON.stringify(payload), "utf8").toString("base64url")
+
+export const decodeCursor = (cursor: string, expectedSort: string): CursorPayload | InvalidCursor => {
+  try {
+    const payload = decodePayload(Buffer.from(cursor, "base64url").toString("utf8"))
+    if (payload.s !== expectedSort) {
+      return new InvalidCursor({ message: "The cursor belongs to a different sort or filter." })
+    }
+    return payload
+  } catch {
+    return new InvalidCursor({ message: "The cursor is malformed." })
+  }
+}
+
+/**
+ * The page a keyset query fetched: it asked for `limit + 1` rows ordered by (cursor key, id); the extra row only
+ * tells that another page exists, and the last row kept names where it starts.
+ */
+export const pageOf = <Row extends { readonly id: string }, Item>(
+  rows: ReadonlyArray<Row>,
+  limit: number,
+  signature: string,
+  key: (row: Row) => string | number | null,
+  toItem: (row: Row) => Item,
+) => {
+  const page = rows.slice(0, limit)
+  const last = page[page.length - 1]
+  return {
+    items: page.map(toItem),
+    nextCursor:
+      rows.length > limit && last !== undefined
+        ? encodeCursor({ s: signature, v: key(last), id: last.id })
+        : null,
+  }
+}

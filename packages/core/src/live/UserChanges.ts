@@ -1,0 +1,47 @@
+import { PgClient } from "@effect/sql-pg"
+import { Context, Effect, Layer, PubSub, Queue, Schema, Stream } from "effect"
+
+/** One change to a user's data, as the database announces it on the `user_changes` channel (0002_agents.sql). */
+export const UserChange = Schema.Struct({
+  userId: Schema.String,
+  kind: Schema.Literals(["task", "suggestion", "notification"]),
+  id: Schema.String,
+  taskId: Schema.NullOr(Schema.String),
+  change: Schema.String,
+})
+export type UserChange = typeof UserChange.Type
+
+const decode = Schema.decodeUnknownOption(Schema.fromJsonString(UserChange))
+
+/**
+ * Live changes for the `/api/stream` route. One LISTEN connection per API process feeds a PubSub; each open stream
+ * subscribes and keeps its own user's changes. Triggers fire at commit, so a change appears only once it is real,
+ * whichever process (or agent) made it.
+ */
+export class UserChanges extends Context.Service<
+  UserChanges,
+  { readonly forUser: (userId: string) => Stream.Stream<UserChange> }
+>()("@todo/core/UserChanges") {
+  static readonly layer = Layer.effect(
+    UserChanges,
+    Effect.gen(function* () {
+      const pg = yield* PgClient.PgClient
+      const pubsub = yield* PubSub.sliding<UserChange>(1024)
+      const notifications = yield* pg.listen("user_changes")
+      yield* Queue.take(notifications).pipe(
+        Effect.flatMap((n) => {
+          const change = decode(n.payload)
+          return change._tag === "Some" ? PubSub.publish(pubsub, change.value) : Effect.void
+        }),
+        Effect.forever,
+        Effect.catchCause((cause) =>
+          Effect.logWarning("user_changes LISTEN stopped; live updates are off", cause),
+        ),
+        Effect.forkScoped,
+      )
+      return UserChanges.of({
+        forUser: (userId) => Stream.fromPubSub(pubsub).pipe(Stream.filter((c) => c.userId === userId)),
+      })
+    }),
+  )
+}

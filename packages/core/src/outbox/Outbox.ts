@@ -1,0 +1,157 @@
+import { randomUUID } from "node:crypto"
+import {
+  type Actor,
+  EVENT_SCHEMA_VERSION,
+  encodeTaskEvent,
+  type TaskEvent,
+  type TaskEventType,
+} from "@todo/contracts"
+import { CorrelationId } from "@todo/runtime/http/RequestContext"
+import { Clock, Context, Effect, Layer } from "effect"
+import { SqlClient } from "effect/sql/SqlClient"
+import type { SqlError } from "effect/sql/SqlError"
+import { currentTraceContext } from "./TraceContext.ts"
+
+/** Who is acting in the current fiber; recorded in every event it writes (the activity log shows it). */
+export const CurrentActor = Context.Reference<Actor>("@todo/core/CurrentActor", {
+  defaultValue: () => "user",
+})
+
+type Envelope = "eventId" | "correlationId" | "timestamp" | "schemaVersion" | "actor"
+/** An event before the writer stamps its id, correlation id, time, schema version and actor. */
+export type NewTaskEvent = TaskEvent extends infer E
+  ? E extends TaskEvent
+    ? Omit<E, Envelope>
+    : never
+  : never
+
+/** A row of the outbox: an event and what the relay needs to publish it. */
+export interface OutboxRecord {
+  readonly id: string
+  readonly eventId: string
+  readonly eventType: TaskEventType
+  readonly userId: string
+  readonly taskId: string
+  readonly payload: TaskEvent
+  readonly correlationId: string
+  readonly traceparent: string | null
+  readonly tracestate: string | null
+  readonly attempts: number
+  readonly createdAt: Date
+}
+
+/**
+ * Appends task events to the transactional outbox. Call it inside the transaction that makes the change: the
+ * event commits with the change or not at all. Every append takes a transaction-scoped advisory lock on the user in
+ * the same statement, before the row gets its id, so one user's events get outbox ids in commit order (the order
+ * the relay publishes them in) even for a writer that forgot `lockUser`. Lock order: a writer takes its users'
+ * locks (`lockUser`/`lockUsers`) *before* it touches any of their rows; one that locks a task row first and then
+ * appends can deadlock with a request that holds the user's lock and waits for that row (PostgreSQL then aborts
+ * one of them).
+ */
+export class Outbox extends Context.Service<
+  Outbox,
+  {
+    readonly append: (event: NewTaskEvent) => Effect.Effect<TaskEvent, SqlError>
+    readonly lockUser: (userId: string) => Effect.Effect<void, SqlError>
+    /**
+     * Locks several users at once, in one fixed order. Every writer takes its users' locks *before* it touches a
+     * task row: an agent that first took a key-share lock on a task (by inserting a row that references it) and
+     * then waited for the user's lock would deadlock with a request that holds the user's lock and waits for the
+     * task row.
+     */
+    readonly lockUsers: (userIds: Iterable<string>) => Effect.Effect<void, SqlError>
+    /**
+     * Appends many events in one statement (a sweep's thousands of `tasks.overdue`), after locking their users in
+     * the fixed order; the rows get ids in the order given.
+     */
+    readonly appendMany: (
+      events: ReadonlyArray<NewTaskEvent>,
+    ) => Effect.Effect<ReadonlyArray<TaskEvent>, SqlError>
+    /**
+     * Enqueues an existing event again with its original id (a dead-letter replay): a row still in the outbox goes
+     * back to pending; a row already pruned is written anew. Consumers dedupe on the id, and a dead-lettered
+     * event was never recorded as processed, so the replay takes effect once.
+     */
+    readonly requeue: (event: TaskEvent) => Effect.Effect<void, SqlError>
+  }
+>()("@todo/core/Outbox") {
+  static readonly layer = Layer.effect(
+    Outbox,
+    Effect.gen(function* () {
+      const sql = yield* SqlClient
+      const userLock = (userId: string) => sql`SELECT pg_advisory_xact_lock(hashtextextended(${userId}, 0))`
+      const lockUser = (userId: string) => userLock(userId).pipe(Effect.asVoid)
+      const lockUsers = (userIds: Iterable<string>) => {
+        const sorted = [...new Set(userIds)].sort()
+        return sorted.length === 0
+          ? Effect.void
+          : sql`SELECT pg_advisory_xact_lock(hashtextextended(u, 0)) FROM unnest(${sorted}::text[]) WITH ORDINALITY AS l(u, n) ORDER BY n`.pipe(
+              Effect.asVoid,
+            )
+      }
+
+      /** INSERT … SELECT from the lock: the lock is held before the identity default draws the row's id. */
+      const insert = (event: TaskEvent, trace: { traceparent: string | null; tracestate: string | null }) =>
+        sql`
+          INSERT INTO outbox (event_id, event_type, user_id, task_id, payload, correlation_id, traceparent, tracestate)
+          SELECT ${event.eventId}::uuid, ${event.eventType}, ${event.userId}::uuid, ${event.taskId}::uuid,
+                 ${JSON.stringify(encodeTaskEvent(event))}::jsonb, ${event.correlationId}, ${trace.traceparent},
+                 ${trace.tracestate}
+          FROM (${userLock(event.userId)}) AS locked`
+
+      const append = Effect.fn("Outbox.append")(function* (event: NewTaskEvent) {
+        const stamped = {
+          ...event,
+          eventId: randomUUID(),
+          correlationId: yield* CorrelationId,
+          timestamp: new Date(yield* Clock.currentTimeMillis).toISOString(),
+          schemaVersion: EVENT_SCHEMA_VERSION,
+          actor: yield* CurrentActor,
+        } as TaskEvent
+        yield* insert(stamped, yield* currentTraceContext)
+        yield* Effect.annotateCurrentSpan({ "event.type": stamped.eventType, "event.id": stamped.eventId })
+        return stamped
+      })
+
+      const stamp = (event: NewTaskEvent) =>
+        Effect.gen(function* () {
+          return {
+            ...event,
+            eventId: randomUUID(),
+            correlationId: yield* CorrelationId,
+            timestamp: new Date(yield* Clock.currentTimeMillis).toISOString(),
+            schemaVersion: EVENT_SCHEMA_VERSION,
+            actor: yield* CurrentActor,
+          } as TaskEvent
+        })
+
+      const appendMany = Effect.fn("Outbox.appendMany")(function* (events: ReadonlyArray<NewTaskEvent>) {
+        if (events.length === 0) return []
+        const stamped = yield* Effect.forEach(events, stamp)
+        const trace = yield* currentTraceContext
+        yield* lockUsers(stamped.map((e) => e.userId))
+        yield* sql`
+          INSERT INTO outbox (event_id, event_type, user_id, task_id, payload, correlation_id, traceparent, tracestate)
+          SELECT e.event_id, e.event_type, e.user_id, e.task_id, e.payload, e.correlation_id, ${trace.traceparent},
+                 ${trace.tracestate}
+          FROM unnest(${stamped.map((e) => e.eventId)}::uuid[], ${stamped.map((e) => e.eventType)}::text[],
+                      ${stamped.map((e) => e.userId)}::uuid[], ${stamped.map((e) => e.taskId)}::uuid[],
+                      ${stamped.map((e) => JSON.stringify(encodeTaskEvent(e)))}::jsonb[],
+                      ${stamped.map((e) => e.correlationId)}::text[])
+            WITH ORDINALITY AS e(event_id, event_type, user_id, task_id, payload, correlation_id, n)
+          ORDER BY e.n`
+        yield* Effect.annotateCurrentSpan({ "event.count": stamped.length })
+        return stamped
+      })
+
+      const requeue = Effect.fn("Outbox.requeue")(function* (event: TaskEvent) {
+        yield* sql`${insert(event, yield* currentTraceContext)}
+          ON CONFLICT (event_id) DO UPDATE SET
+            published_at = NULL, attempts = 0, last_error = NULL, next_attempt_at = now()`
+        yield* Effect.annotateCurrentSpan({ "event.type": event.eventType, "event.id": event.eventId })
+      })
+      return Outbox.of({ append, appendMany, lockUser, lockUsers, requeue })
+    }),
+  )
+}

@@ -1,0 +1,388 @@
+/**
+ * Recurring tasks: validating a task's RRULE, computing the next task's due date when one is completed, moving its
+ * reminder along, and describing a rule in English.
+ *
+ * Semantics (the decisions, in one place):
+ * - **Local wall-clock time.** A rule is evaluated in the user's zone on wall-clock values, then placed in the zone:
+ *   a task due at 09:00 in Berlin stays at 09:00 across DST. A time that does not exist on the new day (DST gap) is
+ *   shifted forward by the gap (02:30 → 03:30); a time that happens twice takes the earlier offset.
+ * - **Gap pinning.** When a gap shifted the time, the returned rule gets `BYHOUR`/`BYMINUTE` (only those it lacks) set
+ *   to the intended time, so the task after that goes back to 02:30 instead of drifting to 03:30 for good (a calendar
+ *   keeps the start time in DTSTART; a task only has its due date, which now says 03:30).
+ * - **repeatFrom=dueDate** (default, Todoist's `every`): the next due date is the first occurrence strictly after the
+ *   current due date. **Missed occurrences are kept, not skipped**: completing a daily task three days late yields
+ *   the next day after its old due date, which may itself be overdue. This keeps the schedule (a monthly rent task
+ *   completed late still needs paying for the next month) and is deterministic; the overdue agent proposes moving it.
+ * - **repeatFrom=completion** (Todoist's `every!`): the rule is restarted on the local day of completion, at the due
+ *   date's local time of day, and the next occurrence is the first one strictly after both that start and the
+ *   completion instant. "every! 3 days" completed on the 12th at 18:00 for a 09:00 task → the 15th at 09:00.
+ * - **No due date**: the rule is anchored at the completion instant (truncated to the minute) and the next occurrence
+ *   is the first one strictly after completion, whatever `repeatFrom` says.
+ * - **COUNT** counts tasks, the current one included: the next task's rule has COUNT decremented, COUNT=1 ⇒ no next
+ *   task. **UNTIL**: no occurrence after UNTIL ⇒ no next task. A date-only UNTIL includes that whole local day; a
+ *   floating one is local time; one ending in `Z` is an instant.
+ * - **Days that do not exist are skipped** (RFC 5545): monthly on the 31st from Jan 31 goes to Mar 31, yearly on
+ *   Feb 29 goes to the next leap year. (`FREQ=MONTHLY;BYMONTHDAY=-1` means "the last day of every month".)
+ * - A rule whose next occurrence lies more than 400 years ahead counts as run out.
+ */
+import type { RepeatFrom } from "@todo/contracts"
+import { DateTime, Result } from "effect"
+import {
+  fromEpochDay,
+  type LocalDateTime,
+  type LocalTime,
+  MONTH_SHORT_NAMES,
+  toEpochDay,
+  toFloatingMillis,
+  WEEKDAY_SHORT_NAMES,
+} from "../time/Calendar.ts"
+import {
+  fromLocal,
+  type InstantInput,
+  isValidTimeZone,
+  localTimeExists,
+  toEpochMillis,
+  toInstant,
+  toLocal,
+} from "../time/Zoned.ts"
+import {
+  type ByDay,
+  formatRule,
+  nextAfter,
+  parseRule,
+  producesOccurrences,
+  type RecurrenceRule,
+  setPart,
+} from "./RRule.ts"
+
+export type { RecurrenceRule } from "./RRule.ts"
+
+/** A recurrence rule that cannot be used (bad syntax, unsupported part, never produces a date) or a bad time zone. */
+export class InvalidRecurrence extends Error {
+  readonly _tag = "InvalidRecurrence"
+  override readonly name = "InvalidRecurrence"
+}
+
+/**
+ * Parses and validates a task's RRULE. Fails with one readable sentence for: malformed rules, unknown parts,
+ * DTSTART, SECONDLY/MINUTELY/HOURLY, BYWEEKNO, COUNT with UNTIL, out-of-range values, and rules that never produce a
+ * date (e.g. `FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30`). A rule whose UNTIL is already past is valid (it has run out).
+ */
+export const parseRecurrence = (rule: string): Result.Result<RecurrenceRule, string> =>
+  Result.flatMap(parseRule(rule), (parsed) =>
+    producesOccurrences(parsed) ? Result.succeed(parsed) : Result.fail("This rule never produces a date"),
+  )
+
+const parseOrThrow = (rule: string): RecurrenceRule => {
+  const parsed = parseRecurrence(rule)
+  if (Result.isFailure(parsed)) throw new InvalidRecurrence(`Invalid recurrence "${rule}": ${parsed.failure}`)
+  return parsed.success
+}
+
+const checkZone = (timezone: string): void => {
+  if (!isValidTimeZone(timezone)) throw new InvalidRecurrence(`Unknown time zone ${JSON.stringify(timezone)}`)
+}
+
+export interface NextOccurrenceInput {
+  /** The task's RRULE. */
+  readonly rule: string
+  /** The current task's due date (ISO instant), or null for a task without one. */
+  readonly dueDate: string | null
+  /** When the current task was completed. */
+  readonly completedAt: InstantInput
+  /** The user's IANA zone: the rule is evaluated on wall-clock time there. */
+  readonly timezone: string
+  readonly repeatFrom: RepeatFrom
+}
+
+export interface NextOccurrence {
+  /** The next task's due date, an ISO instant in UTC (`2025-03-31T07:00:00.000Z`). */
+  readonly dueDate: string
+  /** The next task's rule: COUNT decremented, BYHOUR/BYMINUTE pinned after a DST gap; otherwise the input unchanged. */
+  readonly rule: string
+}
+
+const timeOf = (local: LocalDateTime): LocalTime => ({
+  hour: local.hour,
+  minute: local.minute,
+  second: local.second,
+  millisecond: local.millisecond,
+})
+
+/**
+ * Finds the first occurrence strictly after `after` (floating) whose instant is also strictly after `notBefore`
+ * (guards the rare case where an overlap's earlier offset maps a later wall-clock time to an earlier instant).
+ */
+const findOccurrence = (
+  rule: RecurrenceRule,
+  start: LocalDateTime,
+  after: number,
+  notBefore: number,
+  timezone: string,
+): { local: LocalDateTime; instant: DateTime.Utc } | null => {
+  const untilFloating =
+    rule.until?._tag === "Utc" ? toFloatingMillis(toLocal(rule.until.epochMillis, timezone)) : undefined
+  let from = after
+  for (let guard = 0; guard < 64; guard++) {
+    const local = nextAfter(rule, start, from, { untilFloating })
+    if (local === null) return null
+    const instant = fromLocal(local, timezone)
+    const millis = DateTime.toEpochMillis(instant)
+    if (rule.until?._tag === "Utc" && millis > rule.until.epochMillis) return null
+    if (millis > notBefore) return { local, instant }
+    from = toFloatingMillis(local)
+  }
+  return null
+}
+
+/** The rule for the next task: COUNT decremented, and the intended time pinned when a DST gap moved it. */
+const ruleForNext = (
+  original: string,
+  rule: RecurrenceRule,
+  local: LocalDateTime,
+  timezone: string,
+): string => {
+  let parts = rule.parts
+  let changed = false
+  if (rule.count !== null) {
+    parts = setPart({ ...rule, parts }, "COUNT", String(rule.count - 1))
+    changed = true
+  }
+  if (!localTimeExists(local, timezone)) {
+    if (rule.byHour.length === 0) parts = setPart({ ...rule, parts }, "BYHOUR", String(local.hour))
+    if (rule.byMinute.length === 0) parts = setPart({ ...rule, parts }, "BYMINUTE", String(local.minute))
+    changed = changed || rule.byHour.length === 0 || rule.byMinute.length === 0
+  }
+  return changed ? formatRule({ ...rule, parts }) : original
+}
+
+/**
+ * The next task of a recurring task that was just completed, or null when the rule has run out (COUNT reached,
+ * past UNTIL, nothing within 400 years). See the module comment for the semantics.
+ * Throws `InvalidRecurrence` for an invalid rule or time zone (validate with `parseRecurrence` when storing a rule).
+ */
+export const nextOccurrence = (input: NextOccurrenceInput): NextOccurrence | null => {
+  const rule = parseOrThrow(input.rule)
+  checkZone(input.timezone)
+  if (rule.count === 1) return null
+  const completedMillis = toEpochMillis(input.completedAt)
+  const completedLocal = toLocal(completedMillis, input.timezone)
+
+  let start: LocalDateTime
+  let after: number
+  let notBefore: number
+  if (input.dueDate === null) {
+    start = { ...completedLocal, second: 0, millisecond: 0 }
+    after = toFloatingMillis(completedLocal)
+    notBefore = completedMillis
+  } else if (input.repeatFrom === "completion") {
+    const dueLocal = toLocal(input.dueDate, input.timezone)
+    start = { ...completedLocal, ...timeOf(dueLocal) }
+    after = Math.max(toFloatingMillis(start), toFloatingMillis(completedLocal))
+    notBefore = completedMillis
+  } else {
+    start = toLocal(input.dueDate, input.timezone)
+    after = toFloatingMillis(start)
+    notBefore = toEpochMillis(input.dueDate)
+  }
+
+  const found = findOccurrence(rule, start, after, notBefore, input.timezone)
+  if (found === null) return null
+  return {
+    dueDate: DateTime.formatIso(found.instant),
+    rule: ruleForNext(input.rule, rule, found.local, input.timezone),
+  }
+}
+
+export interface FirstOccurrenceInput {
+  readonly rule: string
+  /** Where the rule starts, in wall-clock time in `timezone`; its time of day is the task's time of day. */
+  readonly start: LocalDateTime
+  readonly timezone: string
+  /** The occurrence must be strictly later than this instant (e.g. now). */
+  readonly notBefore: InstantInput
+}
+
+/**
+ * The first occurrence at or after `start` (inclusive) and strictly after `notBefore`: the first due date of a new
+ * recurring task. Returns null when the rule has run out; throws `InvalidRecurrence` like `nextOccurrence`.
+ */
+export const firstOccurrence = (input: FirstOccurrenceInput): string | null => {
+  const rule = parseOrThrow(input.rule)
+  checkZone(input.timezone)
+  const found = findOccurrence(
+    rule,
+    input.start,
+    toFloatingMillis(input.start) - 1,
+    toEpochMillis(input.notBefore),
+    input.timezone,
+  )
+  return found === null ? null : DateTime.formatIso(found.instant)
+}
+
+/**
+ * Moves a reminder along with its task. Without a zone the reminder keeps its exact distance from the due date.
+ * With a zone it keeps its wall-clock relation instead — "the day before at 18:00" stays the day before at 18:00
+ * across DST — unless that would flip it to the other side of the due date, where the exact distance is used.
+ * Returns null when there is no reminder or no old due date to measure from.
+ */
+export const shiftReminder = (
+  oldDue: InstantInput | null,
+  oldRemind: InstantInput | null,
+  newDue: InstantInput,
+  timezone?: string,
+): string | null => {
+  if (oldDue === null || oldRemind === null) return null
+  const due = toEpochMillis(oldDue)
+  const remind = toEpochMillis(oldRemind)
+  const next = toEpochMillis(newDue)
+  const exact = DateTime.formatIso(toInstant(next - (due - remind)))
+  if (timezone === undefined) return exact
+  checkZone(timezone)
+  const dueLocal = toLocal(due, timezone)
+  const remindLocal = toLocal(remind, timezone)
+  const nextLocal = toLocal(next, timezone)
+  const dayShift = toEpochDay(remindLocal) - toEpochDay(dueLocal)
+  const target = DateTime.toEpochMillis(
+    fromLocal({ ...fromEpochDay(toEpochDay(nextLocal) + dayShift), ...timeOf(remindLocal) }, timezone),
+  )
+  return Math.sign(target - next) === Math.sign(remind - due) ? DateTime.formatIso(toInstant(target)) : exact
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// describing
+// ---------------------------------------------------------------------------------------------------------------------
+
+/** 1st, 2nd, 3rd, 4th, 11th, 21st … */
+export const ordinal = (n: number): string => {
+  const mod100 = n % 100
+  if (mod100 >= 11 && mod100 <= 13) return `${n}th`
+  switch (n % 10) {
+    case 1:
+      return `${n}st`
+    case 2:
+      return `${n}nd`
+    case 3:
+      return `${n}rd`
+    default:
+      return `${n}th`
+  }
+}
+
+/** "Mon", "Mon and Thu", "Mon, Wed and Fri" */
+export const joinAnd = (items: ReadonlyArray<string>): string =>
+  items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`
+
+const position = (n: number): string => (n === -1 ? "last" : n < 0 ? `${ordinal(-n)} to last` : ordinal(n))
+
+const WEEK_ORDER = [1, 2, 3, 4, 5, 6, 0] as const
+const sortDays = (days: ReadonlyArray<ByDay>): ByDay[] =>
+  [...days].sort(
+    (a, b) =>
+      WEEK_ORDER.indexOf(a.weekday) - WEEK_ORDER.indexOf(b.weekday) || (a.ordinal ?? 0) - (b.ordinal ?? 0),
+  )
+
+const isWeekdays = (days: ReadonlyArray<ByDay>): boolean =>
+  days.length === 5 && days.every((d) => d.ordinal === null && d.weekday >= 1 && d.weekday <= 5)
+
+const dayText = (d: ByDay): string =>
+  d.ordinal === null
+    ? WEEKDAY_SHORT_NAMES[d.weekday]
+    : `the ${position(d.ordinal)} ${WEEKDAY_SHORT_NAMES[d.weekday]}`
+
+const monthDayText = (n: number): string =>
+  n === -1 ? "the last day" : n < 0 ? `the ${position(n)} day` : `the ${ordinal(n)}`
+
+const pad2 = (n: number): string => String(n).padStart(2, "0")
+
+const unit = (n: number, singular: string): string =>
+  n === 1 ? `every ${singular}` : `every ${n} ${singular}s`
+
+/**
+ * Short English for a rule, as the quick-add answer shows it: "every day", "every weekday", "every Mon and Thu",
+ * "every 2 weeks on Mon and Thu", "every month on the 31st", "every month on the last Fri", "every year on Feb 29",
+ * with ", at 09:30", ", 5 times" or ", until 31 Dec 2025" when the rule says so. An invalid rule is returned as is.
+ */
+export const describeRecurrence = (text: string): string => {
+  const parsed = parseRule(text)
+  if (Result.isFailure(parsed)) return text.trim()
+  const rule = parsed.success
+  const days = sortDays(rule.byDay)
+  const plainDays = days.every((d) => d.ordinal === null)
+  const months = rule.byMonth.map((m) => MONTH_SHORT_NAMES[m - 1] ?? String(m))
+  // the 1st … 31st first, then "last day", "2nd to last day" …
+  const monthDays = [...rule.byMonthDay].sort((a, b) => (a < 0 ? 100 - a : a) - (b < 0 ? 100 - b : b))
+  let text_: string
+  let setPosDescribed = false
+
+  switch (rule.freq) {
+    case "DAILY":
+    case "WEEKLY": {
+      const base = rule.freq === "DAILY" ? unit(rule.interval, "day") : unit(rule.interval, "week")
+      if (days.length === 0) text_ = base
+      else if (rule.interval === 1 && isWeekdays(days) && rule.bySetPos.length === 0) text_ = "every weekday"
+      else if (rule.interval === 1 && rule.bySetPos.length === 0)
+        text_ = `every ${joinAnd(days.map(dayText))}`
+      else text_ = `${base} on ${joinAnd(days.map(dayText))}`
+      if (months.length > 0) text_ += ` in ${joinAnd(months)}`
+      break
+    }
+    case "MONTHLY": {
+      text_ = unit(rule.interval, "month")
+      const setPos = rule.bySetPos[0]
+      if (
+        rule.bySetPos.length === 1 &&
+        setPos !== undefined &&
+        days.length > 0 &&
+        plainDays &&
+        rule.byMonthDay.length === 0
+      ) {
+        const which = isWeekdays(days) ? "weekday" : `of ${joinAnd(days.map(dayText))}`
+        text_ += ` on the ${position(setPos)} ${which}`
+        setPosDescribed = true
+        if (months.length > 0) text_ += ` in ${joinAnd(months)}`
+        break
+      }
+      const on: string[] = []
+      if (monthDays.length > 0) on.push(joinAnd(monthDays.map(monthDayText)))
+      if (days.length > 0) on.push(plainDays && isWeekdays(days) ? "weekdays" : joinAnd(days.map(dayText)))
+      if (on.length > 0) text_ += ` on ${on.join(" that are ")}`
+      if (months.length > 0) text_ += ` in ${joinAnd(months)}`
+      break
+    }
+    case "YEARLY": {
+      text_ = unit(rule.interval, "year")
+      if (rule.byYearDay.length > 0) {
+        text_ += ` on day ${joinAnd(rule.byYearDay.map((n) => (n < 0 ? `${position(n)}` : String(n))))} of the year`
+      } else if (months.length === 1 && rule.byMonthDay.length > 0 && days.length === 0) {
+        text_ += ` on ${joinAnd(rule.byMonthDay.map((n) => (n > 0 ? `${months[0]} ${n}` : `${monthDayText(n)} of ${months[0]}`)))}`
+      } else {
+        if (monthDays.length > 0) text_ += ` on ${joinAnd(monthDays.map(monthDayText))}`
+        if (days.length > 0) text_ += ` on ${joinAnd(days.map(dayText))}`
+        if (months.length > 0)
+          text_ += `${days.length > 0 || rule.byMonthDay.length > 0 ? " of" : " in"} ${joinAnd(months)}`
+      }
+      break
+    }
+  }
+
+  if (rule.bySetPos.length > 0 && !setPosDescribed)
+    text_ += ` (only the ${joinAnd(rule.bySetPos.map(position))})`
+  if (rule.byHour.length > 0 && rule.byMinute.length <= 1) {
+    const minute = rule.byMinute[0]
+    text_ += ` at ${joinAnd(rule.byHour.map((h) => (minute === undefined ? `${h} o'clock` : `${pad2(h)}:${pad2(minute)}`)))}`
+  }
+  if (rule.count !== null) text_ += rule.count === 1 ? ", once" : `, ${rule.count} times`
+  if (rule.until !== null) {
+    const until = rule.until
+    const date =
+      until._tag === "Date"
+        ? until.date
+        : until._tag === "Floating"
+          ? until.local
+          : fromEpochDay(Math.floor(until.epochMillis / 86_400_000))
+    const label = `${date.day} ${MONTH_SHORT_NAMES[date.month - 1]} ${date.year}`
+    text_ += `, until ${label}`
+  }
+  return text_
+}

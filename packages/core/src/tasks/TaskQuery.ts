@@ -1,0 +1,93 @@
+import type { ListTasksQuery } from "@todo/contracts"
+
+/**
+ * How a list request sorts: the SQL expression of the sort key, its direction, and how NULLs order (always last:
+ * tasks without a due date come after the dated ones whichever way you sort).
+ */
+export interface SortPlan {
+  readonly key: "dueDate" | "priority" | "createdAt" | "updatedAt" | "title" | "rank"
+  readonly expression: string
+  /** The key as exact text for the cursor: timestamps keep their microseconds (a JS Date would drop them). */
+  readonly text: string
+  readonly order: "asc" | "desc"
+  readonly nullable: boolean
+  /** Binds a cursor to the sort and filters it was made for. */
+  readonly signature: string
+}
+
+/** A timestamp as ISO 8601 text with microseconds, which PostgreSQL parses back to the same instant. */
+export const isoMicros = (column: string) =>
+  `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
+
+const expressions = {
+  dueDate: { expression: "due_date", text: isoMicros("due_date"), nullable: true, defaultOrder: "asc" },
+  priority: {
+    expression: "priority_rank",
+    text: "priority_rank::text",
+    nullable: false,
+    defaultOrder: "desc",
+  },
+  createdAt: {
+    expression: "created_at",
+    text: isoMicros("created_at"),
+    nullable: false,
+    defaultOrder: "desc",
+  },
+  updatedAt: {
+    expression: "updated_at",
+    text: isoMicros("updated_at"),
+    nullable: false,
+    defaultOrder: "desc",
+  },
+  title: { expression: "lower(title)", text: "lower(title)", nullable: false, defaultOrder: "asc" },
+  rank: { expression: "rank", text: "rank::text", nullable: false, defaultOrder: "desc" },
+} as const
+
+/** A search without an explicit sort is ordered by relevance; everything else by newest first. */
+export const sortPlan = (query: ListTasksQuery): SortPlan => {
+  const key = query.sort ?? (query.q !== undefined ? "rank" : "createdAt")
+  const e = expressions[key]
+  const order = query.order ?? e.defaultOrder
+  const filters = JSON.stringify([
+    query.q ?? null,
+    query.status ?? null,
+    query.priority ?? null,
+    query.tag ?? null,
+    query.dueBefore ?? null,
+    query.dueAfter ?? null,
+    query.overdue ?? null,
+  ])
+  return {
+    key,
+    expression: e.expression,
+    text: e.text,
+    order,
+    nullable: e.nullable,
+    signature: `${key}:${order}:${hash(filters)}`,
+  }
+}
+
+/** FNV-1a: a short, stable fingerprint of the filters, so a cursor cannot be replayed against other filters. */
+const hash = (s: string) => {
+  let h = 0x811c9dc5
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i)
+    h = Math.imul(h, 0x01000193)
+  }
+  return (h >>> 0).toString(36)
+}
+
+/**
+ * Turns free text into a prefix-matching tsquery over the `simple` configuration: every word must match, the last
+ * one as a prefix so results appear while the user types. Punctuation is dropped, so user input never reaches
+ * the tsquery parser unescaped.
+ */
+export const toPrefixTsQuery = (q: string): string | undefined => {
+  const words = q
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}_]+/u)
+    .filter((w) => w.length > 0)
+    .slice(0, 16)
+  if (words.length === 0) return undefined
+  return words.map((w) => `${w}:*`).join(" & ")
+}

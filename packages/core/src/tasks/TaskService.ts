@@ -1,0 +1,321 @@
+import { randomUUID } from "node:crypto"
+import type { CreateTask, ListTasksQuery, QuickAddParse, Task, UpdateTask } from "@todo/contracts"
+import { Clock, Context, Effect, Layer, Option, Result } from "effect"
+import { SqlClient } from "effect/sql/SqlClient"
+import type { SqlError } from "effect/sql/SqlError"
+
+import { UserSettings } from "../accounts/UserSettings.ts"
+import { type InvalidCursor, InvalidTaskField, TaskNotFound, VersionConflict } from "../Errors.ts"
+import { Outbox } from "../outbox/Outbox.ts"
+import { parseQuickAdd } from "./QuickAdd.ts"
+import { nextOccurrence, parseRecurrence, shiftReminder } from "./Recurrence.ts"
+import { type TaskFields, type TaskPage, TaskRepo } from "./TaskRepo.ts"
+
+/** The fields a PATCH may change, in the order `changes` lists them. */
+const UPDATABLE = [
+  "title",
+  "description",
+  "priority",
+  "dueDate",
+  "remindAt",
+  "recurrence",
+  "repeatFrom",
+  "tags",
+] as const
+type Updatable = (typeof UPDATABLE)[number]
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
+
+/** `If-Match: 3`, `"3"` or `W/"3"`: the version the client last saw. */
+export const parseIfMatch = (header: string | undefined): number | undefined | InvalidTaskField => {
+  if (header === undefined) return undefined
+  const m = header.trim().match(/^(?:W\/)?"?(\d{1,9})"?$/)
+  if (!m)
+    return new InvalidTaskField({ field: "headers.if-match", message: 'Expected a task version, e.g. "3"' })
+  return Number(m[1])
+}
+
+/** A recurrence the schema let through must also be one the recurrence engine can run. */
+const checkRecurrence = (rule: string | null | undefined): Effect.Effect<void, InvalidTaskField> => {
+  if (rule === null || rule === undefined) return Effect.void
+  const parsed = parseRecurrence(rule)
+  return Result.isFailure(parsed)
+    ? Effect.fail(new InvalidTaskField({ field: "body.recurrence", message: parsed.failure }))
+    : Effect.void
+}
+
+/** A reminder after the due date is almost certainly a mistake the user wants to hear about. */
+const checkReminder = (
+  dueDate: string | null,
+  remindAt: string | null,
+): Effect.Effect<void, InvalidTaskField> =>
+  dueDate !== null && remindAt !== null && Date.parse(remindAt) > Date.parse(dueDate)
+    ? Effect.fail(
+        new InvalidTaskField({
+          field: "body.remindAt",
+          message: "The reminder must not be after the due date",
+        }),
+      )
+    : Effect.void
+
+export interface CompleteResult {
+  readonly task: Task
+  readonly next: Task | null
+}
+
+/**
+ * Every change to a task, each in one transaction with the event it causes, written to the outbox. A request that
+ * changes nothing (an idempotent repeat) writes no event.
+ */
+export class TaskService extends Context.Service<
+  TaskService,
+  {
+    readonly create: (userId: string, input: CreateTask) => Effect.Effect<Task, SqlError | InvalidTaskField>
+    readonly get: (userId: string, id: string) => Effect.Effect<Task, SqlError | TaskNotFound>
+    readonly list: (
+      userId: string,
+      query: ListTasksQuery,
+    ) => Effect.Effect<TaskPage, SqlError | InvalidCursor>
+    readonly update: (
+      userId: string,
+      id: string,
+      patch: UpdateTask,
+      expectedVersion?: number,
+    ) => Effect.Effect<Task, SqlError | TaskNotFound | VersionConflict | InvalidTaskField>
+    readonly remove: (userId: string, id: string) => Effect.Effect<void, SqlError | TaskNotFound>
+    readonly complete: (
+      userId: string,
+      id: string,
+    ) => Effect.Effect<CompleteResult, SqlError | TaskNotFound | InvalidTaskField>
+    readonly incomplete: (userId: string, id: string) => Effect.Effect<Task, SqlError | TaskNotFound>
+    readonly tags: (userId: string) => Effect.Effect<ReadonlyArray<{ tag: string; count: number }>, SqlError>
+    /** What quick add understands in a line of text, in the user's time zone, without creating anything. */
+    readonly parseQuick: (userId: string, text: string) => Effect.Effect<QuickAddParse, SqlError>
+    /** Creates the task quick add understood; answers it with what was understood. */
+    readonly quickAdd: (
+      userId: string,
+      text: string,
+    ) => Effect.Effect<{ task: Task; parsed: QuickAddParse }, SqlError | InvalidTaskField>
+  }
+>()("@todo/core/TaskService") {
+  static readonly layer = Layer.effect(
+    TaskService,
+    Effect.gen(function* () {
+      const sql = yield* SqlClient
+      const repo = yield* TaskRepo
+      const outbox = yield* Outbox
+      const settings = yield* UserSettings
+
+      const load = (userId: string, id: string) =>
+        repo.findForUpdate(userId, id).pipe(
+          Effect.flatMap(
+            Option.match({
+              onNone: () => Effect.fail(new TaskNotFound({ taskId: id })),
+              onSome: Effect.succeed,
+            }),
+          ),
+        )
+
+      const insertWithEvent = (userId: string, fields: TaskFields) =>
+        Effect.gen(function* () {
+          const task = yield* repo.insert(userId, randomUUID(), fields)
+          yield* outbox.append({
+            eventType: "tasks.created",
+            taskId: task.id,
+            userId,
+            title: task.title,
+            priority: task.priority,
+            dueDate: task.dueDate,
+            recurring: task.recurrence !== null,
+          })
+          return task
+        })
+
+      const create = Effect.fn("TaskService.create")(function* (userId: string, input: CreateTask) {
+        yield* checkRecurrence(input.recurrence)
+        yield* checkReminder(input.dueDate ?? null, input.remindAt ?? null)
+        const fields: TaskFields = {
+          title: input.title,
+          description: input.description ?? null,
+          priority: input.priority ?? "medium",
+          dueDate: input.dueDate ?? null,
+          remindAt: input.remindAt ?? null,
+          recurrence: input.recurrence ?? null,
+          repeatFrom: input.repeatFrom ?? "dueDate",
+          tags: input.tags ?? [],
+        }
+        // No separate user lock: nothing is read first, and Outbox.append locks the user before the event's id.
+        return yield* sql.withTransaction(insertWithEvent(userId, fields))
+      })
+
+      const get = Effect.fn("TaskService.get")(function* (userId: string, id: string) {
+        return yield* repo.find(userId, id).pipe(
+          Effect.flatMap(
+            Option.match({
+              onNone: () => Effect.fail(new TaskNotFound({ taskId: id })),
+              onSome: Effect.succeed,
+            }),
+          ),
+        )
+      })
+
+      const list = Effect.fn("TaskService.list")(function* (userId: string, query: ListTasksQuery) {
+        const now = new Date(yield* Clock.currentTimeMillis)
+        return yield* repo.list(userId, query, now)
+      })
+
+      const update = Effect.fn("TaskService.update")(function* (
+        userId: string,
+        id: string,
+        patch: UpdateTask,
+        expectedVersion?: number,
+      ) {
+        return yield* sql.withTransaction(
+          Effect.gen(function* () {
+            yield* outbox.lockUser(userId)
+            const current = yield* load(userId, id)
+            if (expectedVersion !== undefined && expectedVersion !== current.version) {
+              return yield* new VersionConflict({
+                taskId: id,
+                expected: expectedVersion,
+                actual: current.version,
+              })
+            }
+            const changes: Record<string, { from: unknown; to: unknown }> = {}
+            const set: Partial<Record<Updatable, unknown>> = {}
+            for (const field of UPDATABLE) {
+              const to = patch[field]
+              if (to === undefined || same(current[field], to)) continue
+              changes[field] = { from: current[field], to }
+              set[field] = to
+            }
+            if (Object.keys(changes).length === 0) return current
+            yield* checkRecurrence(patch.recurrence)
+            yield* checkReminder(
+              patch.dueDate !== undefined ? patch.dueDate : current.dueDate,
+              patch.remindAt !== undefined ? patch.remindAt : current.remindAt,
+            )
+            const task = yield* repo.update(userId, id, set as Partial<TaskFields>)
+            yield* outbox.append({ eventType: "tasks.updated", taskId: id, userId, changes })
+            return task
+          }),
+        )
+      })
+
+      const remove = Effect.fn("TaskService.remove")(function* (userId: string, id: string) {
+        yield* sql.withTransaction(
+          Effect.gen(function* () {
+            yield* outbox.lockUser(userId)
+            const removed = yield* repo.remove(userId, id)
+            if (!removed) return yield* new TaskNotFound({ taskId: id })
+            yield* outbox.append({ eventType: "tasks.deleted", taskId: id, userId })
+          }),
+        )
+      })
+
+      const complete = Effect.fn("TaskService.complete")(function* (userId: string, id: string) {
+        return yield* sql.withTransaction(
+          Effect.gen(function* () {
+            yield* outbox.lockUser(userId)
+            const current = yield* load(userId, id)
+            if (current.completed) return { task: current, next: null }
+            const completedAt = new Date(yield* Clock.currentTimeMillis).toISOString()
+            const task = yield* repo.update(userId, id, { completed: true, completedAt })
+            const next = current.recurrence === null ? null : yield* rollOver(userId, current, completedAt)
+            yield* outbox.append({
+              eventType: "tasks.completed",
+              taskId: id,
+              userId,
+              completedAt,
+              nextTaskId: next?.id ?? null,
+            })
+            return { task, next }
+          }),
+        )
+      })
+
+      /**
+       * The next occurrence of a recurring task: due at the rule's next date in the user's zone (from the due date,
+       * or from the completion with `repeatFrom: completion`), same title, description, priority, tags, rule
+       * (COUNT counted down) and reminder offset. None when the rule has run out.
+       */
+      const rollOver = (userId: string, current: Task, completedAt: string) =>
+        Effect.gen(function* () {
+          const { timezone } = yield* settings.get(userId)
+          const next = yield* Effect.try({
+            try: () =>
+              nextOccurrence({
+                rule: current.recurrence!,
+                dueDate: current.dueDate,
+                completedAt,
+                timezone,
+                repeatFrom: current.repeatFrom,
+              }),
+            catch: (e) =>
+              new InvalidTaskField({
+                field: "recurrence",
+                message: e instanceof Error ? e.message : String(e),
+              }),
+          })
+          if (next === null) return null
+          return yield* insertWithEvent(userId, {
+            title: current.title,
+            description: current.description,
+            priority: current.priority,
+            dueDate: next.dueDate,
+            remindAt: shiftReminder(current.dueDate, current.remindAt, next.dueDate, timezone),
+            recurrence: next.rule,
+            repeatFrom: current.repeatFrom,
+            tags: current.tags,
+          })
+        })
+
+      const incomplete = Effect.fn("TaskService.incomplete")(function* (userId: string, id: string) {
+        return yield* sql.withTransaction(
+          Effect.gen(function* () {
+            yield* outbox.lockUser(userId)
+            const current = yield* load(userId, id)
+            if (!current.completed) return current
+            const task = yield* repo.update(userId, id, { completed: false, completedAt: null })
+            yield* outbox.append({ eventType: "tasks.incomplete", taskId: id, userId })
+            return task
+          }),
+        )
+      })
+
+      const tags = (userId: string) => repo.tags(userId)
+
+      const parseQuick = Effect.fn("TaskService.parseQuick")(function* (userId: string, text: string) {
+        const { timezone } = yield* settings.get(userId)
+        const now = yield* Clock.currentTimeMillis
+        return parseQuickAdd(text, { now, timezone })
+      })
+
+      const quickAdd = Effect.fn("TaskService.quickAdd")(function* (userId: string, text: string) {
+        const parsed = yield* parseQuick(userId, text)
+        const task = yield* create(userId, {
+          title: parsed.title,
+          dueDate: parsed.dueDate,
+          recurrence: parsed.recurrence,
+          repeatFrom: parsed.repeatFrom,
+          tags: parsed.tags,
+          ...(parsed.priority !== null ? { priority: parsed.priority } : {}),
+        })
+        return { task, parsed }
+      })
+
+      return TaskService.of({
+        create,
+        get,
+        list,
+        update,
+        remove,
+        complete,
+        incomplete,
+        tags,
+        parseQuick,
+        quickAdd,
+      })
+    }),
+  ).pipe(Layer.provide([TaskRepo.layer, Outbox.layer, UserSettings.layer]))
+}

@@ -1,0 +1,243 @@
+import { randomUUID } from "node:crypto"
+import { Outbox } from "@todo/core/outbox/Outbox"
+import { OutboxRelayLive, pruneOutbox, retryDelayMs } from "@todo/core/outbox/OutboxRelay"
+import { createTestDatabase, eventually, queryRows, runLayer, type TestDatabaseHandle } from "@todo/testkit"
+import { Effect, Layer, Logger } from "effect"
+import { SqlClient } from "effect/sql/SqlClient"
+import { afterEach, beforeEach, describe, expect, it } from "vitest"
+import {
+  appendEvents,
+  database,
+  newUserId,
+  type PublishCall,
+  recordingPublisher,
+  relayConfig,
+} from "./support.ts"
+
+let db: TestDatabaseHandle
+const running: Array<{ stop: () => Promise<void> }> = []
+beforeEach(async () => {
+  db = await createTestDatabase()
+})
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((r) => r.stop()))
+  await db.drop()
+})
+
+const startRelay = (
+  publisher: Layer.Layer<import("@todo/core/events/EventPublisher").EventPublisher>,
+  config: Record<string, string> = {},
+) => {
+  const relay = runLayer(
+    OutboxRelayLive.pipe(
+      Layer.provide(publisher),
+      Layer.provide(database(db.url)),
+      Layer.provide(relayConfig(config)),
+      Layer.provide(Logger.layer([])),
+    ),
+  )
+  running.push(relay)
+  return relay
+}
+
+const outboxRows = () =>
+  queryRows<{ event_id: string; published_at: Date | null; attempts: number; next_due: boolean }>(
+    db.url,
+    "SELECT event_id, published_at, attempts, next_attempt_at <= now() AS next_due FROM outbox ORDER BY id",
+  )
+
+const okIds = (calls: ReadonlyArray<PublishCall>) => calls.filter((c) => c.ok).map((c) => c.record.eventId)
+
+describe("retryDelayMs", () => {
+  it("doubles from the base, stays within [d/2, d], never passes the cap", () => {
+    expect([1, 2, 3, 4].map((n) => retryDelayMs(n, 0, 500, 30_000))).toEqual([250, 500, 1000, 2000])
+    expect([1, 2, 3, 4].map((n) => retryDelayMs(n, 1, 500, 30_000))).toEqual([500, 1000, 2000, 4000])
+    expect(retryDelayMs(30, 1, 500, 30_000)).toBe(30_000)
+    expect(retryDelayMs(30, 0, 500, 30_000)).toBe(15_000)
+  })
+})
+
+describe("OutboxRelayLive", () => {
+  it("drains one user's backlog of 300 events in order, without waiting for the sweep", async () => {
+    const user = newUserId()
+    const events = await appendEvents(db.url, user, 300)
+    const calls: Array<PublishCall> = []
+    const started = Date.now()
+    startRelay(recordingPublisher("r1", calls))
+    await eventually(async () => (calls.length >= 300 ? true : undefined), {
+      timeoutMs: 10_000,
+      what: "300 publishes",
+    })
+    // The sweep is 60 s: only draining batch after batch explains 300 publishes in a few seconds.
+    expect(Date.now() - started).toBeLessThan(10_000)
+    expect(okIds(calls)).toEqual(events.map((e) => e.eventId))
+    await eventually(async () =>
+      (await outboxRows()).every((r) => r.published_at !== null) ? true : undefined,
+    )
+  })
+
+  it("is woken by NOTIFY at commit", async () => {
+    const calls: Array<PublishCall> = []
+    startRelay(recordingPublisher("r1", calls))
+    const [first] = await appendEvents(db.url, newUserId(), 1)
+    await eventually(async () => (calls.length === 1 ? true : undefined), { what: "the first publish" })
+    const appended = performance.now()
+    const [second] = await appendEvents(db.url, newUserId(), 1)
+    await eventually(async () => (calls.length === 2 ? true : undefined), {
+      timeoutMs: 10_000,
+      intervalMs: 5,
+      what: "the publish after NOTIFY",
+    })
+    // Far below the 60 s sweep: only the notification can have woken the relay.
+    expect(calls[1]!.startedAt - appended).toBeLessThan(10_000)
+    expect(okIds(calls)).toEqual([first!.eventId, second!.eventId])
+  })
+
+  it("backs off exponentially while publishing fails, keeps order, and publishes everything once it works", async () => {
+    let down = true
+    const calls: Array<PublishCall> = []
+    const users = [newUserId(), newUserId(), newUserId()]
+    const events = (await Promise.all(users.map((u) => appendEvents(db.url, u, 5)))).flat()
+    startRelay(recordingPublisher("r1", calls, { fail: () => down }), {
+      OUTBOX_RETRY_BASE: "100 millis",
+      OUTBOX_RETRY_MAX: "800 millis",
+      OUTBOX_CONCURRENCY: "1",
+    })
+    // With concurrency 1 a failing batch is two calls (two failures in a row halt it): the gaps between the
+    // batches are the relay's backoff.
+    await eventually(async () => (calls.length >= 10 ? true : undefined), { timeoutMs: 5_000 })
+    down = false
+    const failing = calls.slice(0, 10)
+    expect(failing.every((c) => !c.ok)).toBe(true)
+    const batchStarts = failing.filter((_, i) => i % 2 === 0)
+    const batchEnds = failing.filter((_, i) => i % 2 === 1)
+    const gaps = batchStarts.slice(1).map((c, i) => c.startedAt - batchEnds[i]!.endedAt)
+    // n-th delay in [d/2, d], d = 100 · 2^(n-1) ms capped at 800: at least 50, 100, 200, 400 ms.
+    expect(gaps).toHaveLength(4)
+    gaps.forEach((gap, i) => {
+      expect(gap).toBeGreaterThanOrEqual(Math.min(800, 100 * 2 ** i) / 2 - 5)
+    })
+    // A batch that published nothing leaves no per-row backoff behind: the relay's own backoff covers it.
+    expect((await outboxRows()).filter((r) => r.attempts > 0).every((r) => r.next_due)).toBe(true)
+
+    await eventually(async () => (okIds(calls).length === 15 ? true : undefined), { timeoutMs: 5_000 })
+    for (const user of users) {
+      const order = calls.filter((c) => c.ok && c.record.userId === user).map((c) => c.record.eventId)
+      expect(order).toEqual(events.filter((e) => e.userId === user).map((e) => e.eventId))
+    }
+    expect(new Set(okIds(calls)).size).toBe(15)
+  })
+
+  it("holds back a user's later events behind one that keeps failing; other users go on", async () => {
+    const stuck = newUserId()
+    const other = newUserId()
+    const [poison, ...later] = await appendEvents(db.url, stuck, 3)
+    let broken = true
+    const calls: Array<PublishCall> = []
+    startRelay(
+      recordingPublisher("r1", calls, { fail: (r) => broken && r.eventId === poison!.eventId }),
+      // The sweep is what picks a row up again once its backoff has elapsed.
+      { OUTBOX_RETRY_BASE: "200 millis", OUTBOX_RETRY_MAX: "1 second", OUTBOX_SWEEP_INTERVAL: "200 millis" },
+    )
+    const others = await appendEvents(db.url, other, 3)
+    await eventually(async () => (okIds(calls).length === 3 ? true : undefined), { what: "the other user" })
+    expect(okIds(calls)).toEqual(others.map((e) => e.eventId))
+    await eventually(async () => (calls.filter((c) => !c.ok).length >= 2 ? true : undefined))
+    expect(calls.some((c) => c.ok && c.record.userId === stuck)).toBe(false)
+    const stuckRow = (await outboxRows()).find((r) => r.event_id === poison!.eventId)!
+    expect(stuckRow.published_at).toBeNull()
+    expect(stuckRow.attempts).toBeGreaterThanOrEqual(2)
+
+    broken = false
+    await eventually(async () => (okIds(calls).length === 6 ? true : undefined), { timeoutMs: 5_000 })
+    expect(okIds(calls).slice(3)).toEqual([poison!.eventId, ...later.map((e) => e.eventId)])
+  })
+
+  it("on shutdown lets the publish in flight finish and commits it; claims nothing more", async () => {
+    const user = newUserId()
+    const [first, second] = await appendEvents(db.url, user, 2)
+    let release!: () => void
+    const gate = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    let entered = 0
+    const calls: Array<PublishCall> = []
+    const relay = startRelay(
+      recordingPublisher("r1", calls, {
+        gate: () => {
+          entered++
+          return gate
+        },
+      }),
+    )
+    await eventually(async () => (entered === 1 ? true : undefined), { what: "the first publish to start" })
+    const stopped = relay.stop()
+    await new Promise((r) => setTimeout(r, 50))
+    release()
+    await stopped
+    running.splice(running.indexOf(relay), 1)
+    expect(calls.map((c) => c.record.eventId)).toEqual([first!.eventId])
+    const rows = await outboxRows()
+    expect(rows.map((r) => [r.event_id, r.published_at !== null, r.attempts])).toEqual([
+      [first!.eventId, true, 0],
+      [second!.eventId, false, 0],
+    ])
+  })
+
+  it("prunes published rows past the retention period, in chunks, and nothing else", async () => {
+    const user = newUserId()
+    await appendEvents(db.url, user, 4)
+    await queryRows(
+      db.url,
+      `UPDATE outbox SET published_at = now() - (CASE (id - (SELECT min(id) FROM outbox))
+         WHEN 0 THEN interval '91 days' WHEN 1 THEN interval '120 days' WHEN 2 THEN interval '89 days' END)
+       WHERE id - (SELECT min(id) FROM outbox) < 3`,
+    )
+    const pruned = await pruneOutbox(90).pipe(Effect.provide(database(db.url)), Effect.runPromise)
+    expect(pruned).toBe(2)
+    const left = await queryRows<{ pending: boolean }>(
+      db.url,
+      "SELECT published_at IS NULL AS pending FROM outbox ORDER BY id",
+    )
+    expect(left.map((r) => r.pending)).toEqual([false, true])
+  })
+
+  it("append takes the user's lock itself: a second writer of the same user waits for the first to commit", async () => {
+    const user = newUserId()
+    const committed: Array<string> = []
+    const write = (name: string, startAfterMs: number, holdMs: number) =>
+      Effect.gen(function* () {
+        const sql = yield* SqlClient
+        const outbox = yield* Outbox
+        yield* Effect.sleep(startAfterMs)
+        yield* sql.withTransaction(
+          Effect.gen(function* () {
+            yield* outbox.append({
+              eventType: "tasks.created",
+              taskId: randomUUID(),
+              userId: user,
+              title: name,
+              priority: "medium",
+              dueDate: null,
+              recurring: false,
+            })
+            yield* Effect.sleep(holdMs)
+          }),
+        )
+        committed.push(name)
+      })
+    // A appends first and commits late; B appends (without calling lockUser) while A is open.
+    await Effect.all([write("A", 0, 300), write("B", 50, 0)], { concurrency: 2 }).pipe(
+      Effect.provide(Outbox.layer),
+      Effect.provide(database(db.url)),
+      Effect.runPromise,
+    )
+    expect(committed).toEqual(["A", "B"])
+    const rows = await queryRows<{ title: string }>(
+      db.url,
+      "SELECT payload->>'title' AS title FROM outbox WHERE user_id = $1 ORDER BY id",
+      [user],
+    )
+    expect(rows.map((r) => r.title)).toEqual(["A", "B"])
+  })
+})

@@ -1,0 +1,86 @@
+import { randomUUID } from "node:crypto"
+import type { TaskEvent } from "@todo/contracts"
+import { EventPublisher, PublishError } from "@todo/core/events/EventPublisher"
+import { Outbox } from "@todo/core/outbox/Outbox"
+import type { OutboxRecord } from "@todo/core/outbox/Outbox"
+import { pgClientLayer } from "@todo/runtime/Database"
+import { ConfigProvider, Effect, Layer, Redacted } from "effect"
+import { SqlClient } from "effect/sql/SqlClient"
+
+/** Relay settings for tests: a sweep far too slow to explain anything a test sees (only NOTIFY and draining can). */
+export const relayConfig = (overrides: Record<string, string> = {}) =>
+  ConfigProvider.layer(
+    ConfigProvider.fromUnknown({
+      OUTBOX_SWEEP_INTERVAL: "60 seconds",
+      OUTBOX_RETRY_BASE: "100 millis",
+      OUTBOX_RETRY_MAX: "400 millis",
+      ...overrides,
+    }),
+  )
+
+/** A database client on `url` (one per simulated replica). */
+export const database = (url: string, poolSize = 5) => pgClientLayer(Redacted.make(url), poolSize)
+
+/** Appends `count` tasks.created events for `userId`, each in its own transaction, as TaskService does. */
+export const appendEvents = (url: string, userId: string, count: number) =>
+  Effect.gen(function* () {
+    const sql = yield* SqlClient
+    const outbox = yield* Outbox
+    const events: Array<TaskEvent> = []
+    for (let i = 0; i < count; i++) {
+      events.push(
+        yield* sql.withTransaction(
+          outbox.append({
+            eventType: "tasks.created",
+            taskId: randomUUID(),
+            userId,
+            title: `task ${i}`,
+            priority: "medium",
+            dueDate: null,
+            recurring: false,
+          }),
+        ),
+      )
+    }
+    return events
+  }).pipe(Effect.provide(Outbox.layer), Effect.provide(database(url, 2)), Effect.runPromise)
+
+export interface PublishCall {
+  readonly relay: string
+  readonly record: OutboxRecord
+  readonly startedAt: number
+  readonly endedAt: number
+  readonly ok: boolean
+}
+
+/**
+ * An EventPublisher that records every call in `calls` (shared across relays), fails while `fail(record)` says so
+ * (a transient error, as a sidecar 5xx or connection refused would be) and can hold calls at a gate.
+ */
+export const recordingPublisher = (
+  relay: string,
+  calls: Array<PublishCall>,
+  options: {
+    readonly fail?: (record: OutboxRecord) => boolean
+    readonly delayMs?: () => number
+    readonly gate?: () => Promise<void>
+  } = {},
+) =>
+  Layer.succeed(
+    EventPublisher,
+    EventPublisher.of({
+      ready: Effect.void,
+      publish: (record) =>
+        Effect.gen(function* () {
+          const startedAt = performance.now()
+          if (options.gate) yield* Effect.promise(options.gate)
+          const delay = options.delayMs?.() ?? 0
+          if (delay > 0) yield* Effect.sleep(delay)
+          const ok = !(options.fail?.(record) ?? false)
+          calls.push({ relay, record, startedAt, endedAt: performance.now(), ok })
+          if (!ok) return yield* new PublishError({ message: "sidecar answered 500", configuration: false })
+        }),
+    }),
+  )
+
+export const newUserId = () => randomUUID()
