@@ -1,0 +1,255 @@
+import type { AppRoute, ServerInferRequest, ServerInferResponses } from "@ts-rest/core"
+import { Cause, Effect, Exit, Option, Predicate, Schema } from "effect"
+import { HttpIncomingMessage, HttpRouter, HttpServerRequest, HttpServerResponse } from "effect/http"
+import { observeRequest } from "./Observability.ts"
+import { problemResponse, type ProblemInit } from "./Problem.ts"
+import { CorrelationId, correlationIdFrom } from "./RequestContext.ts"
+
+/**
+ * Serves a ts-rest contract with Effect handlers (STACK.md decision 3): one HttpRouter route per contract route,
+ * validated with the route's own Effect schemas (the contract holds them as Standard Schema), answered through the
+ * response schema of the status the handler chose, so nothing undeclared leaks. Domain errors become problem+json
+ * through one mapping given by the service, defects become a 500 that says nothing about internals.
+ */
+
+export const MAX_BODY_BYTES = 1_000_000
+
+type Part = "params" | "query" | "body" | "headers"
+
+export interface FieldIssue {
+  readonly path: string
+  readonly message: string
+}
+
+/** What a handler receives: the decoded request parts, typed from the contract. */
+export type RouteInput<R extends AppRoute> = ServerInferRequest<R> & {
+  readonly request: HttpServerRequest.HttpServerRequest
+}
+/** What a handler answers: one of the route's declared `{ status, body }` pairs. */
+export type RouteOutput<R extends AppRoute> = ServerInferResponses<R>
+
+/** Turns a domain error into a problem; given once per service (its HTTP edge). */
+export type ErrorMapper<E> = (error: E) => ProblemInit
+
+const parseOptions = { errors: "all", onExcessProperty: "error" } as const
+const headerParseOptions = { errors: "all", onExcessProperty: "ignore" } as const
+
+type Result<A, E> = { readonly ok: true; readonly value: A } | { readonly ok: false; readonly error: E }
+const ok = <A>(value: A): Result<A, never> => ({ ok: true, value })
+const err = <E>(error: E): Result<never, E> => ({ ok: false, error })
+
+type Decoder = (input: unknown) => Result<unknown, ReadonlyArray<FieldIssue>>
+
+const asSchema = (value: unknown): Schema.Top | undefined => (Schema.isSchema(value) ? value : undefined)
+
+const decoderFor = (schema: Schema.Top, part: Part): Decoder => {
+  const std = Schema.toStandardSchemaV1(schema as Schema.Codec<unknown, unknown>, {
+    parseOptions: part === "headers" ? headerParseOptions : parseOptions,
+  })["~standard"]
+  return (input) => {
+    const result = std.validate(input)
+    if (result instanceof Promise) throw new Error("asynchronous schemas are not supported")
+    if (result.issues === undefined) return ok(result.value)
+    return err(
+      result.issues.map((issue) => ({
+        path: [part, ...(issue.path ?? []).map((p) => (Predicate.isObject(p) && "key" in p ? p.key : p))]
+          .map(String)
+          .join("."),
+        message: issue.message,
+      })),
+    )
+  }
+}
+
+/** Query parameters as an object: repeated keys and `key[0]=…` (ts-rest's encoding) both become arrays. */
+export const queryObject = (url: URL): Record<string, string | Array<string>> => {
+  const out: Record<string, string | Array<string>> = {}
+  for (const [rawKey, value] of url.searchParams) {
+    const indexed = rawKey.match(/^(.+)\[\d*\]$/)
+    const key = indexed ? indexed[1]! : rawKey
+    const prev = out[key]
+    if (prev === undefined) out[key] = indexed ? [value] : value
+    else out[key] = Array.isArray(prev) ? [...prev, value] : [prev, value]
+  }
+  return out
+}
+
+const requestUrl = (request: HttpServerRequest.HttpServerRequest) =>
+  Option.getOrElse(HttpServerRequest.toURL(request), () => new URL(request.url, "http://localhost"))
+
+const invalid = (issues: ReadonlyArray<FieldIssue>) =>
+  problemResponse({ status: 400, detail: "The request is not valid: see errors.", errors: issues })
+
+const readJsonBody = (request: HttpServerRequest.HttpServerRequest) =>
+  Effect.gen(function* () {
+    const length = Number(request.headers["content-length"] ?? "0")
+    if (length > MAX_BODY_BYTES) {
+      return err(problemResponse({ status: 413, detail: `The body is larger than ${MAX_BODY_BYTES} bytes.` }))
+    }
+    const contentType = request.headers["content-type"] ?? ""
+    const text = yield* request.text.pipe(
+      Effect.provideService(HttpIncomingMessage.MaxBodySize, MAX_BODY_BYTES as never),
+      Effect.exit,
+    )
+    if (Exit.isFailure(text)) {
+      const tooLarge = Cause.prettyErrors(text.cause).some((e) => /BodyTooLarge|too large/i.test(String(e)))
+      return err(
+        tooLarge
+          ? problemResponse({ status: 413, detail: `The body is larger than ${MAX_BODY_BYTES} bytes.` })
+          : problemResponse({ status: 400, detail: "The request body could not be read." }),
+      )
+    }
+    if (text.value.trim() === "") {
+      return err(
+        problemResponse({
+          status: 400,
+          detail: "A JSON body is required.",
+          errors: [{ path: "body", message: "Missing body" }],
+        }),
+      )
+    }
+    if (!/^application\/([a-z.+-]*\+)?json\b/i.test(contentType)) {
+      return err(problemResponse({ status: 415, detail: "Send the body as application/json." }))
+    }
+    try {
+      return ok(JSON.parse(text.value) as unknown)
+    } catch (e) {
+      return err(
+        problemResponse({
+          status: 400,
+          detail: "The body is not valid JSON.",
+          errors: [{ path: "body", message: e instanceof Error ? e.message : "Malformed JSON" }],
+        }),
+      )
+    }
+  })
+
+const isNoBody = (schema: unknown) => typeof schema === "symbol"
+
+/** Serves one contract route. */
+export const route = <R extends AppRoute, E, Rq>(
+  appRoute: R,
+  handler: (input: RouteInput<R>) => Effect.Effect<RouteOutput<R>, E, Rq>,
+  mapError: ErrorMapper<E>,
+) => {
+  const decoders: Partial<Record<Part, Decoder>> = {}
+  const pathParams = asSchema(appRoute.pathParams)
+  if (pathParams) decoders.params = decoderFor(pathParams, "params")
+  const query = asSchema(appRoute.query)
+  if (query) decoders.query = decoderFor(query, "query")
+  const body = "body" in appRoute ? asSchema(appRoute.body) : undefined
+  if (body) decoders.body = decoderFor(body, "body")
+  const headerSchemas = Predicate.isObject(appRoute.headers)
+    ? Object.entries(appRoute.headers as Record<string, unknown>).flatMap(([name, s]) => {
+        const schema = asSchema(s)
+        return schema ? [[name.toLowerCase(), schema] as const] : []
+      })
+    : []
+  if (headerSchemas.length > 0) {
+    decoders.headers = decoderFor(Schema.Struct(Object.fromEntries(headerSchemas)), "headers")
+  }
+  const responses = new Map<number, Schema.Top | "none">()
+  for (const [status, s] of Object.entries(appRoute.responses)) {
+    const schema = asSchema(s)
+    if (isNoBody(s)) responses.set(Number(status), "none")
+    else if (schema) responses.set(Number(status), schema)
+  }
+  const encoders = new Map(
+    [...responses].flatMap(([status, s]) =>
+      s === "none" ? [] : [[status, Schema.encodeUnknownSync(s as Schema.Codec<unknown, unknown>)] as const],
+    ),
+  )
+
+  const respond = (output: { status: number; body: unknown }) => {
+    const declared = responses.get(output.status)
+    if (declared === undefined)
+      return Effect.die(new Error(`undeclared status ${output.status} for ${appRoute.path}`))
+    if (declared === "none") return Effect.succeed(HttpServerResponse.empty({ status: output.status }))
+    const encode = encoders.get(output.status)!
+    return Effect.try({
+      try: () => HttpServerResponse.jsonUnsafe(encode(output.body), { status: output.status }),
+      catch: (cause) =>
+        new Error(`response of ${appRoute.method} ${appRoute.path} does not match its schema: ${cause}`),
+    }).pipe(Effect.orDie)
+  }
+
+  const serve = Effect.gen(function* () {
+    const request = yield* HttpServerRequest.HttpServerRequest
+    const raw: Record<Part, unknown> = {
+      params: decoders.params ? yield* HttpRouter.params : undefined,
+      query: decoders.query ? queryObject(requestUrl(request)) : undefined,
+      headers: request.headers,
+      body: undefined,
+    }
+    if (decoders.body) {
+      const parsed = yield* readJsonBody(request)
+      if (!parsed.ok) return parsed.error
+      raw.body = parsed.value
+    }
+    const input: Record<string, unknown> = { request }
+    const issues: Array<FieldIssue> = []
+    for (const part of ["params", "headers", "query", "body"] as const) {
+      const decode = decoders[part]
+      if (!decode) continue
+      const result = decode(raw[part] ?? (part === "query" ? {} : undefined))
+      if (result.ok) input[part] = result.value
+      else issues.push(...result.error)
+    }
+    if (issues.length > 0) return invalid(issues)
+    const output = yield* handler(input as RouteInput<R>).pipe(
+      Effect.map(
+        (o): Result<{ status: number; body: unknown }, E> => ok(o as { status: number; body: unknown }),
+      ),
+      Effect.catch((error: E) => Effect.succeed(err(error))),
+    )
+    if (output.ok) return yield* respond(output.value)
+    const mapped = mapError(output.error)
+    if (mapped.status >= 500)
+      yield* Effect.logError(`${appRoute.method} ${appRoute.path} failed`, output.error)
+    return problemResponse(mapped)
+  })
+
+  return HttpRouter.add(appRoute.method, appRoute.path as HttpRouter.PathInput, withRequestContext(serve))
+}
+
+/**
+ * Per request: the correlation id (`x-correlation-id` in, same header out) and a catch-all that turns a defect into
+ * a bare 500 problem, logged with its cause.
+ */
+export const withRequestContext = <E, R>(
+  effect: Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>,
+) =>
+  Effect.gen(function* () {
+    const request = yield* HttpServerRequest.HttpServerRequest
+    const started = performance.now()
+    const correlationId = correlationIdFrom(request.headers["x-correlation-id"])
+    yield* Effect.annotateCurrentSpan({ "correlation.id": correlationId })
+    const response = yield* effect.pipe(
+      Effect.provideService(CorrelationId, correlationId),
+      Effect.annotateLogs({ correlationId }),
+      Effect.annotateSpans({ "correlation.id": correlationId }),
+      Effect.catchCause((cause) =>
+        Effect.logError("request failed", cause).pipe(
+          Effect.annotateLogs({ correlationId }),
+          Effect.as(problemResponse({ status: 500, detail: "Something went wrong on our side." })),
+        ),
+      ),
+    )
+    yield* observeRequest(request, response.status, performance.now() - started, correlationId)
+    return HttpServerResponse.setHeader(response, "x-correlation-id", correlationId)
+  })
+
+/** Answers any unmatched path with a 404 problem instead of an empty body. */
+export const NotFoundRoute = HttpRouter.add(
+  "*",
+  "/*",
+  withRequestContext(
+    Effect.gen(function* () {
+      const request = yield* HttpServerRequest.HttpServerRequest
+      return problemResponse({
+        status: 404,
+        detail: `No route for ${request.method} ${requestUrl(request).pathname}.`,
+      })
+    }),
+  ),
+)

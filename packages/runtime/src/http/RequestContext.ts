@@ -1,0 +1,17 @@
+import { randomUUID } from "node:crypto"
+import { Context } from "effect"
+
+/**
+ * The correlation id of the work in progress: taken from `x-correlation-id` or minted per request, returned on the
+ * response, written into every event the request causes and carried by the agents into their suggestions.
+ * Background work (sweeps, relays) sets its own.
+ */
+export const CorrelationId = Context.Reference<string>("@todo/runtime/CorrelationId", {
+  defaultValue: () => "none",
+})
+
+const validCorrelationId = /^[A-Za-z0-9._:-]{1,200}$/
+
+/** A client's correlation id is kept when it is a plain token; anything else is replaced, never echoed. */
+export const correlationIdFrom = (header: string | undefined): string =>
+  header !== undefined && validCorrelationId.test(header) ? header : randomUUID()
