@@ -1,0 +1,6 @@
+export * from "./ApiClient.ts"
+export * from "./PostgresHarness.ts"
+export * from "./RunLayer.ts"
+export * from "./Processes.ts"
+export * from "./OpenAiFake.ts"
+export * from "./OtlpReceiver.ts"
