@@ -1,0 +1,80 @@
+import { contract } from "@todo/contracts"
+import { UserSettings } from "@todo/core/accounts/UserSettings"
+import { Activity } from "@todo/core/activity/Activity"
+import { UserChanges } from "@todo/core/live/UserChanges"
+import { Notifications } from "@todo/core/notifications/Notifications"
+import { DeadLetters } from "@todo/core/events/DeadLetters"
+import { OutboxRelayLive } from "@todo/core/outbox/OutboxRelay"
+import { SuggestionService } from "@todo/core/suggestions/SuggestionService"
+import { TaskService } from "@todo/core/tasks/TaskService"
+import { NotFoundRoute } from "@todo/runtime/http/ContractRouter"
+import { contractPatterns, serveObserved } from "@todo/runtime/http/Observability"
+import { SystemRoutes } from "@todo/runtime/http/SystemRoutes"
+import { Layer } from "effect"
+import type { HttpServer } from "effect/http"
+import { AuthService } from "./auth/AuthService.ts"
+import { RateLimiter } from "./auth/RateLimiter.ts"
+import { ChatService } from "./chat/ChatService.ts"
+import { AccountRoutes } from "./http/AccountRoutes.ts"
+import { AdminRoutes } from "./http/AdminRoutes.ts"
+import { ChatRoutes } from "./http/ChatRoutes.ts"
+import { DocsRoutes } from "./http/DocsRoutes.ts"
+import { NotificationRoutes } from "./http/NotificationRoutes.ts"
+import { StreamRoutes } from "./http/StreamRoutes.ts"
+import { SuggestionRoutes } from "./http/SuggestionRoutes.ts"
+import { ActivityRoutes, TaskRoutes } from "./http/TaskRoutes.ts"
+
+/** Every route of the API service. */
+export const ApiRoutes = Layer.mergeAll(
+  SystemRoutes,
+  AccountRoutes,
+  TaskRoutes,
+  ActivityRoutes,
+  SuggestionRoutes,
+  NotificationRoutes,
+  AdminRoutes,
+  ChatRoutes,
+  DocsRoutes,
+  StreamRoutes,
+)
+
+/** The services the routes call; they need a database (SqlClient, PgClient) and AuthConfig. */
+export const ApiServices = Layer.mergeAll(
+  TaskService.layer,
+  SuggestionService.layer,
+  UserSettings.layer,
+  AuthService.layer,
+  RateLimiter.layer,
+  DeadLetters.layer,
+  ChatService.layer,
+  Activity.layer,
+  Notifications.layer,
+  UserChanges.layer,
+)
+
+/**
+ * The HTTP side of the API, served on the given server layer. Paths no route claims go to `fallback`: a 404
+ * problem for the API service alone, the web UI in the one-process mode.
+ */
+export const ApiHttpWith = <E, R, FE, FR>(
+  server: Layer.Layer<HttpServer.HttpServer, E, R>,
+  fallback: Layer.Layer<never, FE, FR>,
+) =>
+  serveObserved(Layer.mergeAll(ApiRoutes, fallback), API_PATTERNS).pipe(
+    Layer.provide(server),
+    Layer.provide(ApiServices),
+  )
+
+/** The API's routes as patterns, for span names, request logs and metrics labels. */
+const API_PATTERNS = [
+  ...contractPatterns(contract),
+  { method: "GET", path: "/api/openapi.json" },
+  { method: "GET", path: "/api/docs" },
+]
+
+/** The API service's HTTP side: unclaimed paths are a 404 problem. */
+export const ApiHttp = <E, R>(server: Layer.Layer<HttpServer.HttpServer, E, R>) =>
+  ApiHttpWith(server, NotFoundRoute)
+
+/** The outbox relay, publishing through whichever EventPublisher the composition root provides. */
+export const ApiRelay = OutboxRelayLive

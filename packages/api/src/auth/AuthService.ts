@@ -1,0 +1,203 @@
+import { randomBytes } from "node:crypto"
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
+import { dirname } from "node:path"
+import { PgClient } from "@effect/sql-pg"
+import type { User } from "@todo/contracts"
+import { betterAuth } from "better-auth"
+import { APIError } from "better-auth/api"
+import { bearer } from "better-auth/plugins"
+import { Config, Context, Effect, Layer, Option, Redacted, Schema } from "effect"
+import { SqlClient } from "effect/sql/SqlClient"
+import pg from "pg"
+import { AuthFailure, EmailTaken, InvalidCredentials, Unauthorized } from "./AuthErrors.ts"
+import type { AuthenticatedUser } from "./CurrentUser.ts"
+
+/** Secrets and URLs Better Auth needs. */
+export class AuthConfig extends Context.Service<
+  AuthConfig,
+  { readonly secret: Redacted.Redacted<string>; readonly baseURL: string }
+>()("@todo/api/AuthConfig") {
+  /** Production: BETTER_AUTH_SECRET is required and must be at least 32 characters. */
+  static readonly fromEnv = Layer.effect(
+    AuthConfig,
+    Effect.gen(function* () {
+      const secret = yield* Config.schema(
+        Schema.Redacted(
+          Schema.String.check(
+            Schema.isMinLength(32, {
+              message: "must be at least 32 characters (e.g. openssl rand -base64 48)",
+            }),
+          ),
+        ),
+        "BETTER_AUTH_SECRET",
+      )
+      const baseURL = yield* Config.String("PUBLIC_URL").pipe(Config.withDefault("http://localhost:4000"))
+      return AuthConfig.of({ secret, baseURL })
+    }),
+  )
+
+  /**
+   * One-machine mode: BETTER_AUTH_SECRET when set, otherwise a random secret kept in `file` so sessions survive
+   * restarts. Never used by the deployed services.
+   */
+  static readonly devFile = (file: string) =>
+    Layer.effect(
+      AuthConfig,
+      Effect.gen(function* () {
+        const fromEnv = yield* Config.option(Config.Redacted("BETTER_AUTH_SECRET"))
+        const baseURL = yield* Config.String("PUBLIC_URL").pipe(Config.withDefault("http://localhost:4000"))
+        if (Option.isSome(fromEnv)) return AuthConfig.of({ secret: fromEnv.value, baseURL })
+        const secret = yield* Effect.sync(() => {
+          if (existsSync(file)) return readFileSync(file, "utf8").trim()
+          mkdirSync(dirname(file), { recursive: true })
+          const generated = randomBytes(48).toString("base64url")
+          writeFileSync(file, generated, { mode: 0o600 })
+          return generated
+        })
+        return AuthConfig.of({ secret: Redacted.make(secret), baseURL })
+      }),
+    )
+}
+
+interface SessionRow {
+  readonly user_id: string
+  readonly email: string
+  readonly name: string
+  readonly created_at: Date
+  readonly expires_at: Date
+}
+
+const toUser = (u: { id: string; email: string; name: string; createdAt: Date | string }): User => ({
+  id: u.id,
+  email: u.email,
+  name: u.name,
+  createdAt: new Date(u.createdAt).toISOString(),
+})
+
+/** Session lifetime and when a used session is extended (Better Auth's defaults: 7 days, refreshed daily). */
+const SESSION_DAYS = 7
+const REFRESH_AFTER_MS = 24 * 3600_000
+
+/**
+ * Accounts through Better Auth (sign-up, sign-in, sign-out: password hashing, sessions), wrapped so handlers never
+ * touch it directly. Authenticating a request is one indexed lookup of the bearer token in Better Auth's `session`
+ * table, done with our own client: it is the hot path of every request.
+ */
+export class AuthService extends Context.Service<
+  AuthService,
+  {
+    readonly signUp: (input: {
+      email: string
+      password: string
+      name: string
+    }) => Effect.Effect<{ user: User; token: string }, EmailTaken | AuthFailure>
+    readonly signIn: (input: {
+      email: string
+      password: string
+    }) => Effect.Effect<{ user: User; token: string }, InvalidCredentials | AuthFailure>
+    readonly signOut: (token: string) => Effect.Effect<void, AuthFailure>
+    readonly authenticate: (token: string) => Effect.Effect<AuthenticatedUser, Unauthorized>
+  }
+>()("@todo/api/AuthService") {
+  static readonly layer = Layer.effect(
+    AuthService,
+    Effect.gen(function* () {
+      const config = yield* AuthConfig
+      const pgClient = yield* PgClient.PgClient
+      const sql = yield* SqlClient
+      const url = pgClient.config.url
+      if (url === undefined)
+        return yield* Effect.die(new Error("the PostgreSQL client has no URL for Better Auth"))
+      // Better Auth brings its own pool (node-postgres); a small one: it only serves sign-up/in/out.
+      const pool = yield* Effect.acquireRelease(
+        Effect.sync(() => {
+          const p = new pg.Pool({ connectionString: Redacted.value(url), max: 4 })
+          // An idle client whose server went away (restart, failover, shutdown) must not crash the process.
+          p.on("error", () => {})
+          return p
+        }),
+        (p) => Effect.promise(() => p.end()),
+      )
+      const auth = betterAuth({
+        database: pool,
+        secret: Redacted.value(config.secret),
+        baseURL: config.baseURL,
+        emailAndPassword: { enabled: true, minPasswordLength: 8, maxPasswordLength: 128 },
+        session: { expiresIn: SESSION_DAYS * 24 * 3600, updateAge: 24 * 3600 },
+        plugins: [bearer()],
+        // Our own limiter guards sign-in/up per IP and per account (RateLimiter.ts).
+        rateLimit: { enabled: false },
+        advanced: { database: { generateId: "uuid" } },
+        telemetry: { enabled: false },
+        logger: { disabled: true },
+      })
+
+      const call = <A>(f: () => Promise<A>) =>
+        Effect.tryPromise({ try: f, catch: (cause) => cause }).pipe(Effect.withSpan("better-auth"))
+
+      const signUp = Effect.fn("AuthService.signUp")(function* (input: {
+        email: string
+        password: string
+        name: string
+      }) {
+        const result = yield* call(() => auth.api.signUpEmail({ body: input })).pipe(
+          Effect.mapError((cause) =>
+            cause instanceof APIError && (cause.status === "UNPROCESSABLE_ENTITY" || cause.statusCode === 422)
+              ? new EmailTaken()
+              : new AuthFailure({ cause }),
+          ),
+        )
+        if (!result.token) return yield* new AuthFailure({ cause: new Error("sign-up returned no session") })
+        return { user: toUser(result.user), token: result.token }
+      })
+
+      const signIn = Effect.fn("AuthService.signIn")(function* (input: { email: string; password: string }) {
+        const result = yield* call(() => auth.api.signInEmail({ body: input })).pipe(
+          Effect.mapError((cause) =>
+            cause instanceof APIError && (cause.statusCode === 401 || cause.status === "UNAUTHORIZED")
+              ? new InvalidCredentials()
+              : new AuthFailure({ cause }),
+          ),
+        )
+        return { user: toUser(result.user), token: result.token }
+      })
+
+      const signOut = Effect.fn("AuthService.signOut")(function* (token: string) {
+        yield* call(() =>
+          auth.api.signOut({ headers: new Headers({ authorization: `Bearer ${token}` }) }),
+        ).pipe(Effect.mapError((cause) => new AuthFailure({ cause })))
+        // Better Auth revokes the session it resolves; make sure the raw token is gone whatever it resolved.
+        yield* sql`DELETE FROM "session" WHERE token = ${token}`.pipe(
+          Effect.mapError((cause) => new AuthFailure({ cause })),
+        )
+      })
+
+      const authenticate = Effect.fn("AuthService.authenticate")(function* (token: string) {
+        const rows = yield* sql<SessionRow>`
+          SELECT u.id AS user_id, u.email, u.name, u."createdAt" AS created_at, s."expiresAt" AS expires_at
+          FROM "session" s JOIN "user" u ON u.id = s."userId"
+          WHERE s.token = ${token} AND s."expiresAt" > now()`.pipe(
+          Effect.mapError(() => new Unauthorized({ message: "The session could not be checked." })),
+        )
+        const row = rows[0]
+        if (row === undefined)
+          return yield* new Unauthorized({ message: "The bearer token is unknown or expired." })
+        if (row.expires_at.getTime() - Date.now() < SESSION_DAYS * 24 * 3600_000 - REFRESH_AFTER_MS) {
+          // Sliding expiry, like Better Auth's updateAge: at most one write per session per day.
+          yield* sql`
+            UPDATE "session" SET "expiresAt" = now() + make_interval(days => ${SESSION_DAYS}), "updatedAt" = now()
+            WHERE token = ${token}`.pipe(Effect.ignore, Effect.forkDetach)
+        }
+        return {
+          id: row.user_id,
+          email: row.email,
+          name: row.name,
+          createdAt: row.created_at.toISOString(),
+          token,
+        }
+      })
+
+      return AuthService.of({ signUp, signIn, signOut, authenticate })
+    }),
+  )
+}

@@ -1,0 +1,23 @@
+import { apiContract } from "@todo/contracts"
+import { Notifications } from "@todo/core/notifications/Notifications"
+import { Effect, Layer } from "effect"
+import { CurrentUser } from "../auth/CurrentUser.ts"
+import { userRoute } from "./Routes.ts"
+
+const c = apiContract.notifications
+
+const List = userRoute(c.list, ({ query }) =>
+  Effect.gen(function* () {
+    const user = yield* CurrentUser
+    return { status: 200 as const, body: yield* (yield* Notifications).list(user.id, query) }
+  }),
+)
+
+const Read = userRoute(c.read, ({ params }) =>
+  Effect.gen(function* () {
+    const user = yield* CurrentUser
+    return { status: 200 as const, body: yield* (yield* Notifications).markRead(user.id, params.id) }
+  }),
+)
+
+export const NotificationRoutes = Layer.mergeAll(List, Read)
