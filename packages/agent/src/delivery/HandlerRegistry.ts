@@ -1,0 +1,48 @@
+import type { TaskEvent, TaskEventOf, TaskEventType } from "@todo/contracts"
+import { Context, type Effect, Layer } from "effect"
+
+/** What a handler knows besides the event: the CloudEvent id it arrived under. */
+export interface HandlerContext {
+  readonly cloudEventId: string
+}
+
+/**
+ * A handler reacts to one event type. It runs inside the delivery transaction (its writes commit together with
+ * the processed-event record, so a redelivery is a no-op) and must stay short: slow work (a model call) is
+ * recorded and finished elsewhere. A failure means "retry".
+ */
+export type EventHandler<T extends TaskEventType> = (
+  event: TaskEventOf<T>,
+  context: HandlerContext,
+) => Effect.Effect<void, unknown>
+
+interface Registration {
+  readonly name: string
+  readonly handle: EventHandler<TaskEventType>
+}
+
+/**
+ * Handlers registered per event type. Agents add theirs from their own layers, so a new handler needs no change
+ * to the subscription or delivery code.
+ */
+export class HandlerRegistry extends Context.Service<
+  HandlerRegistry,
+  {
+    readonly register: <T extends TaskEventType>(type: T, name: string, handle: EventHandler<T>) => void
+    readonly handlersFor: (event: TaskEvent) => ReadonlyArray<Registration>
+    readonly registered: () => ReadonlyArray<{ readonly type: TaskEventType; readonly name: string }>
+  }
+>()("@todo/agent/HandlerRegistry") {
+  static readonly layer = Layer.sync(HandlerRegistry, () => {
+    const byType = new Map<TaskEventType, Array<Registration>>()
+    return HandlerRegistry.of({
+      register: (type, name, handle) => {
+        const list = byType.get(type) ?? []
+        list.push({ name, handle: handle as unknown as EventHandler<TaskEventType> })
+        byType.set(type, list)
+      },
+      handlersFor: (event) => byType.get(event.eventType) ?? [],
+      registered: () => [...byType].flatMap(([type, list]) => list.map((r) => ({ type, name: r.name }))),
+    })
+  })
+}
