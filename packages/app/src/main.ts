@@ -1,0 +1,44 @@
+// One machine, one process: the API and the agents together, with the in-process bus standing in for Dapr and
+// Kafka, and an embedded PostgreSQL server unless DATABASE_URL names one. `npm start` runs this.
+import { join } from "node:path"
+import { runService } from "@todo/runtime/Main"
+import { AuthConfig } from "@todo/api/auth/AuthService"
+import { DatabaseFromEnv } from "@todo/runtime/Database"
+import { HttpServerLive } from "@todo/runtime/http/HttpServerLive"
+import { LoggingLive } from "@todo/runtime/Logging"
+import { TracingLive } from "@todo/runtime/Telemetry"
+import { MigrationsOnStart } from "@todo/runtime/Migrations"
+import { Effect, Layer } from "effect"
+import { SqlClient } from "effect/sql/SqlClient"
+import { HttpServer } from "effect/http"
+import { AppLive } from "./AppLive.ts"
+
+const started = Date.now()
+const dataDir = join(process.cwd(), ".data")
+const Server = HttpServerLive(4000)
+const Database = MigrationsOnStart.pipe(Layer.provideMerge(DatabaseFromEnv))
+
+/** Says where the system answers, once the database is migrated and the server listens. */
+const Banner = Layer.effectDiscard(
+  Effect.gen(function* () {
+    yield* SqlClient
+    const { address } = yield* HttpServer.HttpServer
+    const url = HttpServer.formatAddress(address).replace("127.0.0.1", "localhost")
+    yield* Effect.logInfo(`todo-app is ready in ${Date.now() - started} ms`)
+    yield* Effect.logInfo(
+      `  web + API  ${url}        (API under ${url}/api, OpenAPI at ${url}/api/openapi.json)`,
+    )
+    yield* Effect.logInfo(`  health     ${url}/health  ${url}/ready`)
+  }),
+).pipe(Layer.provide(Server), Layer.provide(Database))
+
+const App = Layer.mergeAll(
+  AppLive({
+    database: DatabaseFromEnv,
+    server: Server,
+    auth: AuthConfig.devFile(join(dataDir, "auth-secret")),
+  }),
+  Banner,
+).pipe(Layer.provide(TracingLive("todo-app")), Layer.provide(LoggingLive("todo-app")))
+
+runService(App)

@@ -1,0 +1,181 @@
+import { TASKS_DLQ_TOPIC, TASKS_TOPIC } from "@todo/contracts"
+import { apiClient, createTestDatabase, eventually, queryRows, type TestDatabaseHandle } from "@todo/testkit"
+import { DaprMesh } from "@todo/testkit/dapr/index"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import {
+  count,
+  prepareTestTables,
+  type Running,
+  signUpAs,
+  startAgent,
+  startApi,
+  startOneProcess,
+} from "./support/Backbone.ts"
+
+/**
+ * A poison event: a handler that always fails for it. It ends in the dead letters after the retry policy, shows up
+ * in GET /api/admin/dead-letters for an admin (403 for anyone else), and once the handler is fixed a replay takes
+ * effect exactly once, even replayed twice; then the operator deletes it. Run through the Dapr sidecars and in the
+ * one-process mode (in-process bus), which must behave the same.
+ */
+const modes = ["dapr sidecars", "one process"] as const
+
+describe.each(modes)("a poison event (%s)", (mode) => {
+  let db: TestDatabaseHandle
+  let mesh: DaprMesh | undefined
+  const stops: Array<() => Promise<void>> = []
+  let api: Running
+  let broken = true
+  const adminEmail = `Ops.Admin-${Date.now()}@Example.com`
+
+  beforeAll(async () => {
+    db = await createTestDatabase()
+    await prepareTestTables(db.url)
+    const handlers = { poisoned: (title: string) => broken && title.startsWith("POISON") }
+    // Case and spaces do not matter; the list may name accounts that do not exist.
+    const env = { ADMIN_EMAILS: ` nobody@example.com, ${adminEmail.toUpperCase()} ` }
+    if (mode === "dapr sidecars") {
+      mesh = new DaprMesh({ defaults: { resiliency: { maxRetries: 3, intervalMs: 20 } } })
+      const agent = await startAgent({ databaseUrl: db.url, handlers })
+      stops.push(agent.stop)
+      await mesh.addSidecar({ appId: "todo-agent", appPort: agent.port })
+      const apiSidecar = await mesh.addSidecar({ appId: "todo-api" })
+      api = await startApi({ databaseUrl: db.url, env: { ...env, ...apiSidecar.env() } })
+    } else {
+      api = await startOneProcess({
+        databaseUrl: db.url,
+        handlers,
+        env: { ...env, BUS_MAX_RETRIES: "3", BUS_RETRY_INTERVAL: "20 millis" },
+      })
+    }
+    stops.unshift(api.stop)
+  }, 60_000)
+
+  afterAll(async () => {
+    for (const stop of stops) await stop()
+    await mesh?.close()
+    await db?.drop()
+  })
+
+  it("is dead-lettered after the retries, listed for admins only, replayed once after the fix, deleted", async () => {
+    const admin = await signUpAs(api.url, adminEmail)
+    const user = await signUpAs(api.url, `poison-user-${Date.now()}@example.com`)
+    const poison = await user.client.api.tasks.create({ body: { title: "POISON pill" } })
+    const after = await user.client.api.tasks.create({ body: { title: "after the pill" } })
+    if (poison.status !== 201 || after.status !== 201) throw new Error("create failed")
+    const [{ event_id: eventId }] = (await queryRows<{ event_id: string }>(
+      db.url,
+      "SELECT event_id::text FROM outbox WHERE task_id = $1",
+      [poison.body.id],
+    )) as [{ event_id: string }]
+
+    // Four attempts (1 + 3 retries), then the dead-letter table; the user's next event is not blocked for good.
+    const listed = await eventually(
+      async () => {
+        const res = await admin.client.api.admin.deadLetters.list({ query: {} })
+        return res.status === 200 && res.body.items.length === 1 ? res.body : undefined
+      },
+      { timeoutMs: 10_000, what: "the dead letter" },
+    )
+    const [letter] = listed.items
+    expect(listed.nextCursor).toBeNull()
+    expect(letter).toMatchObject({
+      eventId,
+      eventType: "tasks.created",
+      topic: TASKS_TOPIC,
+      attempts: 4,
+      replayedAt: null,
+    })
+    expect(letter!.error).toContain(`test handler: POISON pill is poisoned`)
+    expect((letter!.event as { id: string; data: { taskId: string } }).id).toBe(eventId)
+    expect((letter!.event as { data: { taskId: string } }).data.taskId).toBe(poison.body.id)
+    expect(Date.parse(letter!.lastSeenAt)).toBeGreaterThanOrEqual(Date.parse(letter!.firstSeenAt))
+    await eventually(async () =>
+      (await count(db.url, "SELECT count(*) AS n FROM test_effects WHERE task_id = $1", [after.body.id])) ===
+      1
+        ? true
+        : undefined,
+    )
+    expect(
+      await count(db.url, "SELECT count(*) AS n FROM test_effects WHERE task_id = $1", [poison.body.id]),
+    ).toBe(0)
+    expect(
+      await count(db.url, "SELECT count(*) AS n FROM processed_events WHERE event_id = $1", [eventId]),
+    ).toBe(0)
+    if (mesh) {
+      const attempts = mesh.attempts({ appId: "todo-agent", topic: TASKS_TOPIC, cloudEventId: eventId })
+      expect(attempts.map((a) => JSON.parse(a.responseBody).status)).toEqual([
+        "RETRY",
+        "RETRY",
+        "RETRY",
+        "RETRY",
+      ])
+      expect(mesh.deadLetters({ appId: "todo-agent", cloudEventId: eventId })).toHaveLength(1)
+    }
+
+    // Nobody but an admin sees or touches dead letters; anonymous callers are not even identified.
+    const id = letter!.id
+    expect((await user.client.api.admin.deadLetters.list({ query: {} })).status).toBe(403)
+    expect((await user.client.api.admin.deadLetters.replay({ params: { id } })).status).toBe(403)
+    expect((await user.client.api.admin.deadLetters.remove({ params: { id } })).status).toBe(403)
+    expect((await apiClient(api.url).api.admin.deadLetters.list({ query: {} })).status).toBe(401)
+    expect(
+      (await admin.client.api.admin.deadLetters.replay({ params: { id: crypto.randomUUID() } })).status,
+    ).toBe(404)
+
+    // The handler is fixed; the operator replays, twice (a double click): it takes effect once.
+    broken = false
+    const replayed = await admin.client.api.admin.deadLetters.replay({ params: { id } })
+    expect(replayed.status).toBe(202)
+    if (replayed.status !== 202) return
+    expect(replayed.body.eventId).toBe(eventId)
+    expect(replayed.body.replayedAt).not.toBeNull()
+    await eventually(
+      async () =>
+        (await count(db.url, "SELECT count(*) AS n FROM processed_events WHERE event_id = $1", [eventId])) ===
+        1
+          ? true
+          : undefined,
+      { what: "the replayed event to be processed" },
+    )
+    expect((await admin.client.api.admin.deadLetters.replay({ params: { id } })).status).toBe(202)
+    await eventually(async () =>
+      (await count(
+        db.url,
+        "SELECT count(*) AS n FROM outbox WHERE event_id = $1 AND published_at IS NOT NULL",
+        [eventId],
+      )) === 1
+        ? true
+        : undefined,
+    )
+    if (mesh) {
+      await mesh.waitForIdle()
+      // Published three times under its one original id (first, replay, replay): the agent acked all three.
+      const published = mesh.published(TASKS_TOPIC).filter((r) => r.headers["cloudevent.id"] === eventId)
+      expect(published).toHaveLength(3)
+      expect(
+        mesh.results({ appId: "todo-agent", topic: TASKS_TOPIC, cloudEventId: eventId }).map((r) => r.result),
+      ).toEqual(["dead-lettered", "acked", "acked"])
+      // The dead letter itself was taken once from the dead-letter topic by the agent's DLQ route.
+      expect(
+        mesh
+          .results({ appId: "todo-agent", topic: TASKS_DLQ_TOPIC, cloudEventId: eventId })
+          .map((r) => r.result),
+      ).toEqual(["acked"])
+    }
+    expect(
+      await count(db.url, "SELECT count(*) AS n FROM test_effects WHERE task_id = $1", [poison.body.id]),
+    ).toBe(1)
+    expect(await count(db.url, "SELECT count(*) AS n FROM outbox WHERE event_id = $1", [eventId])).toBe(1)
+
+    // Still listed (replayed) until the operator deletes it.
+    const afterReplay = await admin.client.api.admin.deadLetters.list({ query: {} })
+    expect(
+      afterReplay.status === 200 && afterReplay.body.items.map((d) => [d.id, d.replayedAt !== null]),
+    ).toEqual([[id, true]])
+    expect((await admin.client.api.admin.deadLetters.remove({ params: { id } })).status).toBe(204)
+    expect((await admin.client.api.admin.deadLetters.remove({ params: { id } })).status).toBe(404)
+    const empty = await admin.client.api.admin.deadLetters.list({ query: {} })
+    expect(empty.status === 200 && empty.body.items).toEqual([])
+  }, 60_000)
+})

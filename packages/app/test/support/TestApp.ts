@@ -1,0 +1,53 @@
+import { createServer } from "node:http"
+import { NodeHttpServer } from "@effect/platform-node"
+import { AuthConfig } from "@todo/api/auth/AuthService"
+import { pgClientLayer } from "@todo/runtime/Database"
+import { freePort } from "@todo/runtime/EmbeddedPostgres"
+import { createTestDatabase, eventually, runLayer } from "@todo/testkit"
+import { ConfigProvider, Effect, Layer, Logger, Redacted } from "effect"
+import { AppLive } from "../../src/AppLive.ts"
+
+/**
+ * The one-process system on a fresh database and a free loopback port, as a test fixture: real HTTP, real
+ * PostgreSQL, the in-process bus. `stop` shuts it down and drops the database.
+ */
+export const startTestApp = async (
+  options: { readonly env?: Record<string, string>; readonly webDist?: string } = {},
+) => {
+  // Every test signs up from 127.0.0.1: the per-IP limit would throttle a test file, not an attacker.
+  // The overdue sweep would race the event path that tests assert on; the agents' own tests cover the sweep.
+  const env = { AUTH_RATE_LIMIT_PER_IP: "100000", OVERDUE_SWEEP_START: "1 hour", ...options.env }
+  for (const [k, v] of Object.entries(env)) process.env[k] = v
+  const db = await createTestDatabase()
+  const port = await Effect.runPromise(freePort)
+  const layer = AppLive({
+    database: pgClientLayer(Redacted.make(db.url), 10),
+    server: NodeHttpServer.layer(() => createServer(), { port, host: "127.0.0.1" }),
+    auth: Layer.succeed(AuthConfig, {
+      secret: Redacted.make("test-secret-test-secret-test-secret-0123456789"),
+      baseURL: `http://127.0.0.1:${port}`,
+    }),
+    ...(options.webDist !== undefined ? { webDist: options.webDist } : {}),
+  }).pipe(
+    Layer.provide(Logger.layer([])),
+    // Each app reads the environment as it is when it starts (Effect's default provider snapshots it once).
+    Layer.provide(
+      ConfigProvider.layer(ConfigProvider.fromEnv({ env: { ...(process.env as Record<string, string>) } })),
+    ),
+  )
+  const running = runLayer(layer)
+  const baseUrl = `http://127.0.0.1:${port}`
+  await eventually(async () => ((await fetch(`${baseUrl}/ready`)).ok ? true : undefined), {
+    timeoutMs: 20_000,
+    what: "the app to be ready",
+  })
+  return {
+    baseUrl,
+    databaseUrl: db.url,
+    stop: async () => {
+      await running.stop()
+      await db.drop()
+    },
+  }
+}
+export type TestApp = Awaited<ReturnType<typeof startTestApp>>
