@@ -1,0 +1,125 @@
+import { useState } from "preact/hooks"
+import { call, client, describeProblem, fieldErrors, problemOf, saveSession, sessionExpired } from "../api.ts"
+import { FieldError, invalidProps } from "./common.tsx"
+
+/** Sign in, or create an account. */
+export const AuthScreen = () => {
+  const [mode, setMode] = useState<"signIn" | "signUp">("signIn")
+  const [email, setEmail] = useState("")
+  const [password, setPassword] = useState("")
+  const [name, setName] = useState("")
+  const [errors, setErrors] = useState<Record<string, string>>({})
+  const [formError, setFormError] = useState<string | null>(null)
+  const [busy, setBusy] = useState(false)
+  const signingUp = mode === "signUp"
+
+  const submit = async (e: Event) => {
+    e.preventDefault()
+    setBusy(true)
+    setErrors({})
+    setFormError(null)
+    const res = signingUp
+      ? await call(() =>
+          client.api.auth.signUp({ body: { email: email.trim(), password, name: name.trim() } }),
+        )
+      : await call(() => client.api.auth.signIn({ body: { email: email.trim(), password } }))
+    setBusy(false)
+    if (res.status === 200 || res.status === 201) {
+      sessionExpired.value = false
+      saveSession(res.body)
+      return
+    }
+    const problem = problemOf(res)
+    const byField = fieldErrors(problem)
+    if (res.status === 401) setFormError("Wrong email or password.")
+    else if (res.status === 409)
+      byField.email ??= problem.detail ?? "An account with this email already exists."
+    else if (Object.keys(byField).length === 0) setFormError(describeProblem(res))
+    setErrors(byField)
+  }
+
+  const switchTo = (m: "signIn" | "signUp") => {
+    setMode(m)
+    setErrors({})
+    setFormError(null)
+  }
+
+  return (
+    <main class="auth" id="main">
+      <div class="auth-card">
+        <h1 class="brand-title">
+          <span class="logo" aria-hidden="true">
+            ✓
+          </span>{" "}
+          Todo
+        </h1>
+        <p class="muted">Tasks, reminders and a few helpful agents.</p>
+        {sessionExpired.value && (
+          <p class="notice" role="status">
+            Your session has ended. Please sign in again.
+          </p>
+        )}
+        <fieldset class="segmented">
+          <legend class="sr-only">Account</legend>
+          <button type="button" aria-pressed={!signingUp} onClick={() => switchTo("signIn")}>
+            Sign in
+          </button>
+          <button type="button" aria-pressed={signingUp} onClick={() => switchTo("signUp")}>
+            Create account
+          </button>
+        </fieldset>
+        <form onSubmit={submit} noValidate aria-label={signingUp ? "Create account" : "Sign in"}>
+          {signingUp && (
+            <div class="field">
+              <label for="auth-name">Name</label>
+              <input
+                id="auth-name"
+                name="name"
+                autocomplete="name"
+                value={name}
+                onInput={(e) => setName(e.currentTarget.value)}
+                {...invalidProps("auth-name-error", errors.name)}
+              />
+              <FieldError id="auth-name-error" message={errors.name} />
+            </div>
+          )}
+          <div class="field">
+            <label for="auth-email">Email</label>
+            <input
+              id="auth-email"
+              name="email"
+              type="email"
+              autocomplete="email"
+              value={email}
+              onInput={(e) => setEmail(e.currentTarget.value)}
+              {...invalidProps("auth-email-error", errors.email)}
+            />
+            <FieldError id="auth-email-error" message={errors.email} />
+          </div>
+          <div class="field">
+            <label for="auth-password">Password</label>
+            <input
+              id="auth-password"
+              name="password"
+              type="password"
+              autocomplete={signingUp ? "new-password" : "current-password"}
+              value={password}
+              onInput={(e) => setPassword(e.currentTarget.value)}
+              {...invalidProps("auth-password-error", errors.password)}
+            />
+            {signingUp && !errors.password && <p class="hint">At least 8 characters.</p>}
+            <FieldError id="auth-password-error" message={errors.password} />
+          </div>
+          {formError && (
+            <p class="form-error" role="alert">
+              {formError}
+            </p>
+          )}
+          <button class="primary wide" type="submit" disabled={busy}>
+            {busy ? "Please wait…" : signingUp ? "Create account" : "Sign in"}
+          </button>
+        </form>
+      </div>
+    </main>
+  )
+}

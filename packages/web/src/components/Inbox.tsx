@@ -1,0 +1,197 @@
+import type { Suggestion } from "@todo/contracts"
+import { useSignal } from "@preact/signals"
+import {
+  acceptSuggestion,
+  dismissSuggestion,
+  findTask,
+  markNotificationRead,
+  notifications,
+  notificationsAvailable,
+  otherTasks,
+  suggestions,
+  suggestionsAvailable,
+  suggestionsLoaded,
+  tasks,
+  timeZone,
+} from "../store.ts"
+import { formatAgo, formatDue } from "../time.ts"
+import { editorTarget } from "../ui.ts"
+import { Icon } from "./common.tsx"
+
+const TYPE_LABEL: Record<Suggestion["type"], string> = {
+  overdue: "Overdue",
+  priority: "Priority",
+  reminder: "Reminder",
+}
+
+const SuggestionCard = ({ s }: { s: Suggestion }) => {
+  const busy = useSignal(false)
+  // Reading both lists subscribes the card to them, so the title shows once the task is fetched.
+  void tasks.value
+  void otherTasks.value
+  const task = findTask(s.taskId)
+  const tz = timeZone.value
+  const title = task?.title ?? "A task"
+  const change = s.proposedChange
+  const run = async (f: (s: Suggestion) => Promise<void>) => {
+    busy.value = true
+    await f(s)
+    busy.value = false
+  }
+  return (
+    <li class="card suggestion" data-suggestion-id={s.id} aria-labelledby={`sugg-${s.id}`}>
+      <div class="card-head">
+        <span class={`kind kind-${s.type}`}>{TYPE_LABEL[s.type]}</span>
+        <span class="muted">{formatAgo(s.createdAt)}</span>
+      </div>
+      <h2 id={`sugg-${s.id}`} class="card-title">
+        {title}
+      </h2>
+      <p class="reason">{s.message}</p>
+      {task?.completed && <p class="muted">This task is already completed.</p>}
+      <dl class="proposed">
+        {change.dueDate !== undefined && (
+          <>
+            <dt>Due date</dt>
+            <dd>
+              {task?.dueDate ? (
+                <>
+                  <s>
+                    <time dateTime={task.dueDate}>{formatDue(task.dueDate, tz)}</time>
+                  </s>{" "}
+                  →{" "}
+                </>
+              ) : null}
+              {change.dueDate ? (
+                <time dateTime={change.dueDate}>{formatDue(change.dueDate, tz)}</time>
+              ) : (
+                "no due date"
+              )}
+            </dd>
+          </>
+        )}
+        {change.priority !== undefined && (
+          <>
+            <dt>Priority</dt>
+            <dd>
+              {task ? `${task.priority} → ` : ""}
+              <span class={`prio prio-${change.priority}`}>{change.priority}</span>
+            </dd>
+          </>
+        )}
+      </dl>
+      <div class="card-actions">
+        <button
+          type="button"
+          class="primary"
+          disabled={busy.value}
+          aria-label={`Accept suggestion for "${title}"`}
+          onClick={() => void run(acceptSuggestion)}
+        >
+          Accept
+        </button>
+        <button
+          type="button"
+          disabled={busy.value}
+          aria-label={`Dismiss suggestion for "${title}"`}
+          onClick={() => void run(dismissSuggestion)}
+        >
+          Dismiss
+        </button>
+        {task && (
+          <button type="button" class="link" onClick={() => (editorTarget.value = { mode: "edit", task })}>
+            Open task
+          </button>
+        )}
+      </div>
+    </li>
+  )
+}
+
+/** The agents' suggestions, waiting for a decision. */
+export const InboxView = () => {
+  const items = suggestions.value
+  return (
+    <section aria-labelledby="inbox-heading" class="page">
+      <h1 id="inbox-heading">Suggestions</h1>
+      <p class="muted">
+        The agents watch your tasks and suggest changes here. Nothing changes until you accept.
+      </p>
+      {!suggestionsAvailable.value ? (
+        <p class="notice" role="status">
+          Suggestions are not available on this server yet.
+        </p>
+      ) : items.length === 0 ? (
+        <p class="empty" role="status">
+          {suggestionsLoaded.value ? "Nothing to review right now." : "Loading suggestions…"}
+        </p>
+      ) : (
+        <ul class="cards" aria-label="Pending suggestions">
+          {items.map((s) => (
+            <SuggestionCard key={s.id} s={s} />
+          ))}
+        </ul>
+      )}
+    </section>
+  )
+}
+
+/** Reminder notifications, newest first. */
+export const RemindersView = () => {
+  const items = notifications.value
+  void tasks.value
+  void otherTasks.value
+  return (
+    <section aria-labelledby="reminders-heading" class="page">
+      <h1 id="reminders-heading">Reminders</h1>
+      {!notificationsAvailable.value ? (
+        <p class="notice" role="status">
+          Reminders are not available on this server yet. Reminder times you set on tasks are kept and will be
+          delivered once they are.
+        </p>
+      ) : items.length === 0 ? (
+        <p class="empty" role="status">
+          No reminders yet. Set a reminder time on a task and it will show up here.
+        </p>
+      ) : (
+        <ul class="cards" aria-label="Reminders">
+          {items.map((n) => {
+            const task = n.taskId ? findTask(n.taskId) : undefined
+            return (
+              <li
+                key={n.id}
+                class={`card notification${n.readAt ? " read" : ""}`}
+                data-notification-id={n.id}
+              >
+                <div class="card-head">
+                  <span class="kind kind-reminder">
+                    <Icon name="bell" /> {n.readAt ? "Reminder" : "New reminder"}
+                  </span>
+                  <span class="muted">{formatAgo(n.createdAt)}</span>
+                </div>
+                <h2 class="card-title">{n.title}</h2>
+                <p>{n.message}</p>
+                <div class="card-actions">
+                  {!n.readAt && (
+                    <button type="button" onClick={() => void markNotificationRead(n)}>
+                      Mark as read
+                    </button>
+                  )}
+                  {task && (
+                    <button
+                      type="button"
+                      class="link"
+                      onClick={() => (editorTarget.value = { mode: "edit", task })}
+                    >
+                      Open task
+                    </button>
+                  )}
+                </div>
+              </li>
+            )
+          })}
+        </ul>
+      )}
+    </section>
+  )
+}

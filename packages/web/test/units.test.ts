@@ -1,0 +1,96 @@
+import { describe, expect, it } from "vitest"
+import { describeRule, draftFromRule, ruleFromDraft } from "../src/recurrence.ts"
+import { parseSse } from "../src/sse.ts"
+import { formatDue, fromInputValue, startOfDay, toInputValue } from "../src/time.ts"
+
+// Pure helpers of the UI, tested without a browser.
+
+describe("recurrence summaries", () => {
+  it.each([
+    ["FREQ=DAILY", "every day"],
+    ["FREQ=DAILY;INTERVAL=3", "every 3 days"],
+    ["FREQ=WEEKLY", "every week"],
+    ["FREQ=WEEKLY;INTERVAL=2;BYDAY=TH,MO", "every 2 weeks on Mon and Thu"],
+    ["RRULE:FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", "every weekday"],
+    ["FREQ=WEEKLY;BYDAY=SA,SU", "every Sat and Sun"],
+    ["FREQ=MONTHLY;BYMONTHDAY=15", "every month on the 15th"],
+    ["FREQ=MONTHLY;BYMONTHDAY=-1", "every month on the last day"],
+    ["FREQ=MONTHLY;BYDAY=1MO", "every month on the 1st Mon"],
+    ["FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=1", "every year on Mar 1"],
+    ["FREQ=WEEKLY;COUNT=3", "every week, 3 times"],
+    ["FREQ=DAILY;UNTIL=20261231", "every day, until 31 Dec 2026"],
+  ])("%s → %s", (rule, text) => {
+    expect(describeRule(rule)).toBe(text)
+  })
+
+  it("round-trips what the editor's builder can show, and keeps other rules as custom text", () => {
+    const weekly = draftFromRule("FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH")
+    expect(weekly).toMatchObject({ mode: "WEEKLY", interval: 2, days: ["MO", "TH"] })
+    expect(ruleFromDraft(weekly)).toBe("FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH")
+    expect(ruleFromDraft({ mode: "WEEKLY", interval: 1, days: ["TH", "MO"], custom: "" })).toBe(
+      "FREQ=WEEKLY;BYDAY=MO,TH",
+    )
+    expect(draftFromRule("FREQ=MONTHLY;BYMONTHDAY=-1")).toMatchObject({ mode: "custom" })
+    expect(ruleFromDraft({ mode: "none", interval: 1, days: [], custom: "" })).toBeNull()
+  })
+})
+
+describe("times in the user's zone", () => {
+  it("reads and writes datetime-local values in a zone other than the device's", () => {
+    expect(fromInputValue("2026-07-01T09:00", "Europe/Berlin")).toBe("2026-07-01T07:00:00.000Z")
+    expect(fromInputValue("2026-12-01T09:00", "Europe/Berlin")).toBe("2026-12-01T08:00:00.000Z")
+    expect(fromInputValue("2026-12-01T09:00", "America/New_York")).toBe("2026-12-01T14:00:00.000Z")
+    expect(toInputValue("2026-07-01T07:00:00.000Z", "Europe/Berlin")).toBe("2026-07-01T09:00")
+    expect(toInputValue(null, "UTC")).toBe("")
+  })
+
+  it("moves a time inside a DST gap forward, as the server does", () => {
+    // 2026-03-29 02:30 does not exist in Berlin (clocks jump 02:00 → 03:00).
+    expect(fromInputValue("2026-03-29T02:30", "Europe/Berlin")).toBe("2026-03-29T01:30:00.000Z")
+  })
+
+  it("gives day boundaries for the due-range filter", () => {
+    expect(startOfDay("2026-11-25", "UTC")).toBe("2026-11-25T00:00:00.000Z")
+    expect(startOfDay("2026-11-25", "Asia/Tokyo", 1)).toBe("2026-11-25T15:00:00.000Z")
+  })
+
+  it("labels due dates relative to today", () => {
+    const now = Date.parse("2026-11-24T12:00:00Z")
+    expect(formatDue("2026-11-25T09:00:00.000Z", "UTC", now)).toMatch(/^Tomorrow /)
+    expect(formatDue("2026-11-24T09:00:00.000Z", "UTC", now)).toMatch(/^Today /)
+    expect(formatDue("2026-11-23T09:00:00.000Z", "UTC", now)).toMatch(/^Yesterday /)
+    // 23:30 UTC on the 24th is already the 25th in Tokyo.
+    expect(formatDue("2026-11-24T23:30:00.000Z", "Asia/Tokyo", now)).toMatch(/^Tomorrow /)
+  })
+})
+
+describe("server-sent events", () => {
+  it("splits events across chunks, joins data lines, skips comments", async () => {
+    const chunks = [
+      ": ping\n\n",
+      'event: task\ndata: {"id":"a","change":"created"}\n',
+      "\nevent: suggestion\r",
+      '\ndata: {"id":"b",\ndata: "change":"updated"}\r\n\r\n',
+      "data: no event name\n\n",
+    ]
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (const c of chunks) controller.enqueue(new TextEncoder().encode(c))
+        controller.close()
+      },
+    })
+    const seen: Array<[string, string]> = []
+    let activity = 0
+    await parseSse(
+      body,
+      (event, data) => seen.push([event, data]),
+      () => activity++,
+    )
+    expect(seen).toEqual([
+      ["task", '{"id":"a","change":"created"}'],
+      ["suggestion", '{"id":"b",\n"change":"updated"}'],
+      ["message", "no event name"],
+    ])
+    expect(activity).toBe(chunks.length)
+  })
+})
