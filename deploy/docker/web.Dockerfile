@@ -1,0 +1,28 @@
+# syntax=docker/dockerfile:1
+# todo-web: the Vite SPA (packages/web), built here and served by unprivileged nginx on port 8080.
+# Build from the repository root:
+#   docker buildx build --platform linux/amd64 -f deploy/docker/web.Dockerfile -t todo-web:dev .
+
+# --- build: npm run build -w @todo/web writes packages/web/dist ----------------------------------
+FROM node:24.21.0-slim AS build
+WORKDIR /app
+ENV npm_config_fund=false \
+    npm_config_audit=false \
+    npm_config_update_notifier=false
+COPY package.json package-lock.json .npmrc ./
+COPY contracts/package.json contracts/package.json
+COPY packages/web/package.json packages/web/package.json
+# Dev dependencies included: the build needs Vite.
+RUN --mount=type=cache,target=/root/.npm \
+    npm ci --ignore-scripts --workspace=@todo/web
+COPY contracts/src contracts/src
+COPY packages/web packages/web
+RUN npm run build --workspace=@todo/web
+
+# --- serve ---------------------------------------------------------------------------------------
+FROM nginxinc/nginx-unprivileged:1.28.0-alpine
+COPY deploy/docker/nginx/default.conf /etc/nginx/conf.d/default.conf
+COPY --from=build /app/packages/web/dist /usr/share/nginx/html
+USER 101:101
+EXPOSE 8080
+# No HEALTHCHECK: Kubernetes probes /healthz. The base image's CMD runs nginx in the foreground.

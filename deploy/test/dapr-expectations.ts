@@ -1,0 +1,130 @@
+// Assertions shared by the standalone Dapr files (dapr.test.ts) and the chart-rendered ones
+// (chart.test.ts), so both are held to the same requirements (DAPR.md §4, §5, §6, §9).
+import { expect } from "vitest"
+import {
+  type DaprComponent,
+  isTopicAllowed,
+  metadataMap,
+  type ResiliencySpec,
+  type TracingConfiguration,
+  tripThreshold,
+} from "./support.ts"
+
+export const API = "todo-api"
+export const AGENT = "todo-agent"
+export const TOPIC = "tasks-lifecycle"
+export const DLQ = "tasks-lifecycle-dlq"
+
+export const expectedAcls = {
+  publishingScopes: `${API}=${TOPIC};${AGENT}=${DLQ}`,
+  subscriptionScopes: `${API}=;${AGENT}=${TOPIC},${DLQ}`,
+  allowedTopics: `${TOPIC},${DLQ}`,
+}
+
+/** The DO Managed Kafka component, exactly as DAPR.md §4 gives it. */
+export const expectKafkaComponent = (component: DaprComponent, secretName: string): void => {
+  expect(component.apiVersion).toBe("dapr.io/v1alpha1")
+  expect(component.kind).toBe("Component")
+  expect(component.metadata.name).toBe("pubsub-kafka")
+  expect(component.spec.type).toBe("pubsub.kafka")
+  expect(component.spec.version).toBe("v1")
+  const meta = metadataMap(component)
+  expect(meta.get("authType")?.value).toBe("password")
+  // Exactly SHA-256: "SCRAM-SHA-256" or any other spelling silently falls back to SASL/PLAIN.
+  expect(meta.get("saslMechanism")?.value).toBe("SHA-256")
+  expect(meta.get("initialOffset")?.value).toBe("oldest")
+  expect(meta.get("clientID")?.value).toBe("{appID}")
+  expect(meta.get("disableTls")?.value).toBe("false")
+  expect(meta.has("skipVerify")).toBe(false)
+  // Never one literal group shared by api and agent: unset means group = app-id.
+  expect(meta.has("consumerGroup")).toBe(false)
+  for (const [name, key] of [
+    ["brokers", "brokers"],
+    ["saslUsername", "username"],
+    ["saslPassword", "password"],
+    ["caCert", "ca.crt"],
+  ] as const) {
+    const item = meta.get(name)
+    expect(item?.value, `${name} must not be a literal`).toBeUndefined()
+    expect(item?.secretKeyRef, name).toEqual({ name: secretName, key })
+  }
+  expectTopicAcls(component)
+}
+
+/** Scopes and topic ACLs: only the api publishes the topic, only the agent subscribes, the agent's
+ *  sidecar may publish the DLQ (its dead-letter republish passes the same check). */
+export const expectTopicAcls = (component: DaprComponent): void => {
+  expect(component.scopes).toEqual([API, AGENT])
+  const meta = metadataMap(component)
+  expect(meta.get("publishingScopes")?.value).toBe(expectedAcls.publishingScopes)
+  expect(meta.get("subscriptionScopes")?.value).toBe(expectedAcls.subscriptionScopes)
+  expect(meta.get("allowedTopics")?.value).toBe(expectedAcls.allowedTopics)
+
+  const pub = (app: string, topic: string) => isTopicAllowed(component, "publishingScopes", app, topic)
+  const sub = (app: string, topic: string) => isTopicAllowed(component, "subscriptionScopes", app, topic)
+  expect(pub(API, TOPIC)).toBe(true)
+  expect(pub(API, DLQ)).toBe(false)
+  expect(pub(AGENT, TOPIC)).toBe(false)
+  expect(pub(AGENT, DLQ)).toBe(true)
+  expect(sub(API, TOPIC)).toBe(false)
+  expect(sub(API, DLQ)).toBe(false)
+  expect(sub(AGENT, TOPIC)).toBe(true)
+  expect(sub(AGENT, DLQ)).toBe(true)
+  // allowedTopics: no other topic for anyone.
+  expect(pub(API, "other-topic")).toBe(false)
+  expect(sub(AGENT, "other-topic")).toBe(false)
+}
+
+/** Outbound retries, an inbound retry before the dead letter, and a breaker one poison event cannot open. */
+export const expectResiliency = (spec: ResiliencySpec, componentName = "pubsub-kafka"): void => {
+  const target = spec.targets.components[componentName]
+  expect(target, `targets.components.${componentName}`).toBeDefined()
+  const inbound = target?.inbound
+  const outbound = target?.outbound
+  expect(inbound?.retry).toBe("deliveryRetry")
+  expect(outbound?.retry).toBe("publishRetry")
+  expect(inbound?.timeout).toBe("delivery")
+  expect(outbound?.timeout).toBe("publish")
+  // One breaker instance per component per sidecar, whatever the direction: one policy for both.
+  expect(inbound?.circuitBreaker).toBe("pubsubBreaker")
+  expect(outbound?.circuitBreaker).toBe("pubsubBreaker")
+
+  const p = spec.policies
+  expect(p.timeouts).toEqual({ publish: "15s", delivery: "30s" })
+  expect(p.retries.deliveryRetry).toEqual({ policy: "constant", duration: "3s", maxRetries: 5 })
+  expect(p.retries.publishRetry).toEqual({ policy: "constant", duration: "1s", maxRetries: 3 })
+  expect(p.circuitBreakers.pubsubBreaker).toEqual({
+    maxRequests: 1,
+    interval: "0s",
+    timeout: "30s",
+    trip: "consecutiveFailures > 15",
+  })
+
+  // Every referenced policy exists.
+  for (const dir of [inbound, outbound]) {
+    expect(p.timeouts[dir?.timeout ?? ""]).toBeDefined()
+    expect(p.retries[dir?.retry ?? ""]).toBeDefined()
+    expect(p.circuitBreakers[dir?.circuitBreaker ?? ""]).toBeDefined()
+  }
+
+  // maxRetries -1 would retry forever and never reach the dead letter.
+  const inboundAttempts = (p.retries.deliveryRetry?.maxRetries ?? -1) + 1
+  const outboundAttempts = (p.retries.publishRetry?.maxRetries ?? -1) + 1
+  expect(inboundAttempts).toBeGreaterThan(1)
+  expect(outboundAttempts).toBeGreaterThan(1)
+  const threshold = tripThreshold(p.circuitBreakers.pubsubBreaker?.trip ?? "")
+  // A poison event fails every one of its attempts in a row; two of them must not open the breaker.
+  expect(threshold).toBeGreaterThanOrEqual(2 * inboundAttempts)
+  expect(threshold).toBeGreaterThanOrEqual(2 * outboundAttempts)
+  expect(threshold).toBe(15)
+}
+
+/** DAPR.md §6 / §9.12: samplingRate "1", protocol set, isSecure set (it defaults to true). */
+export const expectTracing = (config: TracingConfiguration, endpointAddress: string): void => {
+  expect(config.apiVersion).toBe("dapr.io/v1alpha1")
+  expect(config.kind).toBe("Configuration")
+  expect(config.metadata.name).toBe("todo-tracing")
+  expect(config.spec.tracing.samplingRate).toBe("1")
+  expect(config.spec.tracing.otel).toEqual({ endpointAddress, protocol: "grpc", isSecure: false })
+  expect(endpointAddress).toMatch(/^[^:/\s]+:\d+$/)
+}
