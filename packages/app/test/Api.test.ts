@@ -36,6 +36,20 @@ describe("accounts", () => {
     expect((await client.api.me.get()).status).toBe(200)
   })
 
+  it("refuses a session revoked by another replica within the session cache's 5 s", async () => {
+    const { client, token } = await signUp(app.baseUrl, "Grace")
+    expect((await client.api.me.get()).status).toBe(200)
+    // Another replica's sign-out: the row is gone, this process still remembers the token for a few seconds.
+    await queryRows(app.databaseUrl, `DELETE FROM "session" WHERE token = $1`, [token])
+    const revokedAt = Date.now()
+    await eventually(async () => ((await client.api.me.get()).status === 401 ? true : undefined), {
+      timeoutMs: 7_000,
+      intervalMs: 200,
+      what: "the revoked token to be refused",
+    })
+    expect(Date.now() - revokedAt).toBeLessThan(5_500)
+  })
+
   it("refuses a second account with the same email (409) and a short password (400)", async () => {
     const { email } = await signUp(app.baseUrl)
     const again = await apiClient(app.baseUrl).api.auth.signUp({

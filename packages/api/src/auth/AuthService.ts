@@ -6,11 +6,12 @@ import type { User } from "@todo/contracts"
 import { betterAuth } from "better-auth"
 import { APIError } from "better-auth/api"
 import { bearer } from "better-auth/plugins"
-import { Config, Context, Effect, Layer, Option, Redacted, Schema } from "effect"
+import { Clock, Config, Context, Effect, Layer, Option, Redacted, Schema } from "effect"
 import { SqlClient } from "effect/sql/SqlClient"
 import pg from "pg"
 import { AuthFailure, EmailTaken, InvalidCredentials, Unauthorized } from "./AuthErrors.ts"
 import type { AuthenticatedUser } from "./CurrentUser.ts"
+import { makeSessionCache } from "./SessionCache.ts"
 
 /** Secrets and URLs Better Auth needs. */
 export class AuthConfig extends Context.Service<
@@ -132,6 +133,10 @@ export class AuthService extends Context.Service<
         logger: { disabled: true },
       })
 
+      // 0 turns the cache off; the default keeps a revoked token usable on other replicas for at most 5 s.
+      const sessionCacheMs = yield* Config.Int("AUTH_SESSION_CACHE_MS").pipe(Config.withDefault(5_000))
+      const sessions = makeSessionCache<AuthenticatedUser>({ ttlMs: sessionCacheMs, capacity: 10_000 })
+
       const call = <A>(f: () => Promise<A>) =>
         Effect.tryPromise({ try: f, catch: (cause) => cause }).pipe(Effect.withSpan("better-auth"))
 
@@ -170,9 +175,13 @@ export class AuthService extends Context.Service<
         yield* sql`DELETE FROM "session" WHERE token = ${token}`.pipe(
           Effect.mapError((cause) => new AuthFailure({ cause })),
         )
+        sessions.forget(token)
       })
 
       const authenticate = Effect.fn("AuthService.authenticate")(function* (token: string) {
+        const now = yield* Clock.currentTimeMillis
+        const cached = sessions.get(token, now)
+        if (cached !== undefined) return cached
         const rows = yield* sql<SessionRow>`
           SELECT u.id AS user_id, u.email, u.name, u."createdAt" AS created_at, s."expiresAt" AS expires_at
           FROM "session" s JOIN "user" u ON u.id = s."userId"
@@ -188,13 +197,15 @@ export class AuthService extends Context.Service<
             UPDATE "session" SET "expiresAt" = now() + make_interval(days => ${SESSION_DAYS}), "updatedAt" = now()
             WHERE token = ${token}`.pipe(Effect.ignore, Effect.forkDetach)
         }
-        return {
+        const user: AuthenticatedUser = {
           id: row.user_id,
           email: row.email,
           name: row.name,
           createdAt: row.created_at.toISOString(),
           token,
         }
+        sessions.set(token, user, now, row.expires_at.getTime())
+        return user
       })
 
       return AuthService.of({ signUp, signIn, signOut, authenticate })
