@@ -5,7 +5,8 @@
 // a filter and a sort, full-text search, create, complete):
 //   1. latency at a fixed offered load: 1 000 requests/s from the 100 users, open loop (support/load.ts);
 //   2. saturation: autocannon, 64 keep-alive connections, closed loop;
-//   3. the floor: the same SQL statements (session lookup included) driven by pgbench, 64 connections.
+//   3. the floor: the same SQL statements (the session lookup once per user, as the API caches it) driven by
+//      pgbench, 64 connections.
 // Modes: `api` is packages/api/src/main.ts with a stub Dapr sidecar that answers 204 (support/dapr-stub.ts): the
 // API and its outbox relay, no agents. `app` is packages/app/src/main.ts, the one-process mode: the relay also hands
 // every event to the agents in the same process. Each mode runs on its own copy of the seeded database. The CPU
@@ -56,8 +57,11 @@ const REPEAT = Number(arg("repeat") ?? 1)
 const MODES = (arg("modes") ?? "api,app").split(",").filter((m) => m !== "" && m !== "none") as Array<Mode>
 const OPS = (arg("ops") ?? "list,search,create,complete").split(",") as Array<Operation>
 const PROFILE = process.argv.includes("--profile")
-/** Extra Node options for the server under test, e.g. `--node-options=--max-semi-space-size=16`. */
-const NODE_OPTIONS = arg("node-options") ?? ""
+/**
+ * Node options for the server under test: by default those the images run with (NODE_OPTIONS in
+ * deploy/docker/api.Dockerfile), so the figures are the deployed server's; `--node-options=` for V8's defaults.
+ */
+const NODE_OPTIONS = arg("node-options") ?? "--max-semi-space-size=16"
 const FLOOR = !process.argv.includes("--no-floor")
 const USERS = 100
 const TASKS = 10_000

@@ -76,24 +76,29 @@ const TASK_COLUMNS = `id, user_id, title, description, priority, due_date, remin
   tags, completed, completed_at, created_at, updated_at, version`
 
 /**
- * AuthService.authenticate's lookup, on the pgbench sessions (token `pgbench-session-<k>` for user k); it also
- * hands the script per-transaction values the API would get from the request (a fresh id, a search word), which
- * costs the lookup next to nothing and saves pgbench a round trip the API does not make.
+ * AuthService.authenticate's lookup, as the API makes it with its session cache (SessionCache.ts): once per token,
+ * not once per request. Each pgbench connection stands for one user (token `pgbench-session-<k>`, k = client id
+ * mod 100) and looks its session up in its first transaction only (`first` is defined as 1 with -D; pgbench keeps
+ * a connection's variables from one transaction to the next).
  */
-const session = (extra: string) => `\\set k random(0, 99)
-SELECT u.id AS user_id, u.email, u.name, u."createdAt" AS created_at, s."expiresAt" AS expires_at${extra}
+const session = `\\if :first
+SELECT u.id AS user_id, u.email, u.name, u."createdAt" AS created_at, s."expiresAt" AS expires_at
 FROM "session" s JOIN "user" u ON u.id = s."userId"
-WHERE s.token = 'pgbench-session-' || :k::text AND s."expiresAt" > now() \\gset
+WHERE s.token = 'pgbench-session-' || (:client_id % 100)::text AND s."expiresAt" > now() \\gset
+\\set first 0
+\\endif
 `
 
 const words = `ARRAY[${WORDS.map((w) => `'${w}'`).join(",")}]`
+const tsq = `((${words})[:w::int] || ':*')`
+const taskN = seededTaskId(":n::text")
 
 /** One pgbench script per operation: exactly the statements the API runs for one request, in order. */
 export const scripts: Record<Operation, string> = {
   // GET /api/tasks?status=open&priority=high&priority=urgent&sort=dueDate&order=asc&limit=50. The format string
   // is split around its colons (folded back into one constant by the planner): pgbench would take `:MI` for a
   // variable.
-  list: `${session("")}SELECT * FROM (
+  list: `${session}SELECT * FROM (
   SELECT ${TASK_COLUMNS}, 0::numeric AS rank,
          due_date AS sort_key,
          to_char(due_date AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24' || ':' || 'MI' || ':' || 'SS.US"Z"') AS sort_text
@@ -103,38 +108,41 @@ ORDER BY sort_key ASC NULLS LAST, id ASC
 LIMIT :lim;
 `,
   // GET /api/tasks?q=<word>
+  // The word is picked inside the statement: the API binds it as a parameter, with no round trip of its own.
   search: `\\set w random(1, ${WORDS.length})
-${session(`, (${words})[:w::int] || ':*' AS tsq`)}SELECT * FROM (
-  SELECT ${TASK_COLUMNS}, round(ts_rank_cd(search, to_tsquery('simple', :tsq))::numeric, 8) AS rank,
-         round(ts_rank_cd(search, to_tsquery('simple', :tsq))::numeric, 8) AS sort_key,
-         (round(ts_rank_cd(search, to_tsquery('simple', :tsq))::numeric, 8))::text AS sort_text
-  FROM tasks WHERE (user_id = :user_id AND search @@ to_tsquery('simple', :tsq))
+${session}SELECT * FROM (
+  SELECT ${TASK_COLUMNS}, round(ts_rank_cd(search, to_tsquery('simple', ${tsq}))::numeric, 8) AS rank,
+         round(ts_rank_cd(search, to_tsquery('simple', ${tsq}))::numeric, 8) AS sort_key,
+         (round(ts_rank_cd(search, to_tsquery('simple', ${tsq}))::numeric, 8))::text AS sort_text
+  FROM tasks WHERE (user_id = :user_id AND search @@ to_tsquery('simple', ${tsq}))
 ) t
 ORDER BY sort_key DESC NULLS LAST, id DESC
 LIMIT :lim;
 `,
   // POST /api/tasks: TaskService.create (TaskRepo.insert, Outbox.append; no separate lockUser since 8203d56)
-  create: `${session(", gen_random_uuid() AS task_id, gen_random_uuid() AS event_id")}BEGIN;
+  // Ids are made inside the statements (the API makes them in JavaScript and binds them): no extra round trip.
+  create: `${session}BEGIN;
 INSERT INTO tasks (id, user_id, title, description, priority, due_date, remind_at, recurrence,
                    repeat_from, tags)
-VALUES (:task_id, :user_id, :title, NULL, :priority, :due, NULL, NULL, 'dueDate', :tags)
-RETURNING ${TASK_COLUMNS};
+VALUES (gen_random_uuid(), :user_id, :title, NULL, :priority, :due, NULL, NULL, 'dueDate', :tags)
+RETURNING ${TASK_COLUMNS} \\gset new_
 INSERT INTO outbox (event_id, event_type, user_id, task_id, payload, correlation_id, traceparent, tracestate)
-SELECT :event_id::uuid, 'tasks.created', :user_id::uuid, :task_id::uuid, :created_payload::jsonb, :correlation, NULL, NULL
+SELECT gen_random_uuid(), 'tasks.created', :user_id::uuid, :new_id::uuid, :created_payload::jsonb, :correlation, NULL, NULL
 FROM (SELECT pg_advisory_xact_lock(hashtextextended(:user_id, 0))) AS locked;
 COMMIT;
 `,
   // POST /api/tasks/:id/complete: TaskService.complete (lockUser, findForUpdate, update, Outbox.append); a
-  // random seeded task, so some are completed again: the statements (and their writes) are the same.
-  complete: `\\set n random(0, 9999)
-${session(`, ${seededTaskId(":n::text")} AS task_id, gen_random_uuid() AS event_id, now() AS completed_at`)}BEGIN;
+  // random seeded task of this connection's user (task n belongs to user n % 100), so some are completed again:
+  // the statements (and their writes) are the same.
+  complete: `\\set n (:client_id % 100) + 100 * random(0, 99)
+${session}BEGIN;
 SELECT pg_advisory_xact_lock(hashtextextended(:user_id, 0));
-SELECT ${TASK_COLUMNS} FROM tasks WHERE id = :task_id AND user_id = :user_id FOR UPDATE;
-UPDATE tasks SET "completed" = true, "completed_at" = :completed_at, updated_at = now(), version = version + 1
-WHERE id = :task_id AND user_id = :user_id
+SELECT ${TASK_COLUMNS} FROM tasks WHERE id = ${taskN} AND user_id = :user_id FOR UPDATE;
+UPDATE tasks SET "completed" = true, "completed_at" = now(), updated_at = now(), version = version + 1
+WHERE id = ${taskN} AND user_id = :user_id
 RETURNING ${TASK_COLUMNS};
 INSERT INTO outbox (event_id, event_type, user_id, task_id, payload, correlation_id, traceparent, tracestate)
-SELECT :event_id::uuid, 'tasks.completed', :user_id::uuid, :task_id::uuid, :completed_payload::jsonb, :correlation, NULL, NULL
+SELECT gen_random_uuid(), 'tasks.completed', :user_id::uuid, ${taskN}, :completed_payload::jsonb, :correlation, NULL, NULL
 FROM (SELECT pg_advisory_xact_lock(hashtextextended(:user_id, 0))) AS locked;
 COMMIT;
 `,
@@ -201,7 +209,10 @@ export const pgbench = (
   try {
     const file = join(dir, `${op}.sql`)
     writeFileSync(file, scripts[op])
-    const defines = Object.entries({ ...variables(), lim: "51" }).flatMap(([k, v]) => ["-D", `${k}=${v}`])
+    const defines = Object.entries({ ...variables(), lim: "51", first: "1" }).flatMap(([k, v]) => [
+      "-D",
+      `${k}=${v}`,
+    ])
     const args = [
       "-n",
       "-M",
