@@ -9,7 +9,6 @@ import { LoggingLive } from "@todo/runtime/Logging"
 import { TracingLive } from "@todo/runtime/Telemetry"
 import { MigrationsOnStart } from "@todo/runtime/Migrations"
 import { Effect, Layer } from "effect"
-import { SqlClient } from "effect/sql/SqlClient"
 import { HttpServer } from "effect/http"
 import { AppLive } from "./AppLive.ts"
 
@@ -18,10 +17,9 @@ const dataDir = join(process.cwd(), ".data")
 const Server = HttpServerLive(4000)
 const Database = MigrationsOnStart.pipe(Layer.provideMerge(DatabaseFromEnv))
 
-/** Says where the system answers, once the database is migrated and the server listens. */
+/** Says where the system answers, once everything is built: the database migrated, the routes serving. */
 const Banner = Layer.effectDiscard(
   Effect.gen(function* () {
-    yield* SqlClient
     const { address } = yield* HttpServer.HttpServer
     const url = HttpServer.formatAddress(address).replace("127.0.0.1", "localhost")
     yield* Effect.logInfo(`todo-app is ready in ${Date.now() - started} ms`)
@@ -30,15 +28,21 @@ const Banner = Layer.effectDiscard(
     )
     yield* Effect.logInfo(`  health     ${url}/health  ${url}/ready`)
   }),
-).pipe(Layer.provide(Server), Layer.provide(Database))
+)
 
-const App = Layer.mergeAll(
-  AppLive({
-    database: DatabaseFromEnv,
-    server: Server,
-    auth: AuthConfig.devFile(join(dataDir, "auth-secret")),
-  }),
-  Banner,
-).pipe(Layer.provide(TracingLive("todo-app")), Layer.provide(LoggingLive("todo-app")))
+const App = AppLive({
+  database: Database,
+  server: Server,
+  auth: AuthConfig.devFile(join(dataDir, "auth-secret")),
+})
 
-runService(App)
+// The same Server value in both places is one server (layers are shared by reference); providing App last builds
+// it first, so the banner comes after the routes serve.
+runService(
+  Banner.pipe(
+    Layer.provide(Server),
+    Layer.provide(App),
+    Layer.provide(TracingLive("todo-app")),
+    Layer.provide(LoggingLive("todo-app")),
+  ),
+)

@@ -44,3 +44,20 @@ export const eventually = async <A>(
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ""}`)
 }
+
+/**
+ * Waits for `GET {baseUrl}/ready` to answer 2xx. Each probe has its own short timeout: a probe that hangs must not
+ * use up the whole wait.
+ */
+export const waitUntilReady = (
+  baseUrl: string,
+  { timeoutMs = 20_000, what = `${baseUrl} to be ready`, check = () => {} } = {},
+) =>
+  eventually(
+    async () => {
+      check()
+      const res = await fetch(`${baseUrl}/ready`, { signal: AbortSignal.timeout(2_000) })
+      return res.ok ? true : undefined
+    },
+    { timeoutMs, what },
+  )

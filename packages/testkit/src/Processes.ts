@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process"
 import { join } from "node:path"
-import { eventually } from "./ApiClient.ts"
+import { waitUntilReady } from "./ApiClient.ts"
 
 export const REPO_ROOT = join(import.meta.dirname, "..", "..", "..")
 
@@ -47,13 +47,13 @@ export const startService = async (options: {
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)))
   const url = `http://127.0.0.1:${options.port}`
   try {
-    await eventually(
-      async () => {
+    await waitUntilReady(url, {
+      timeoutMs: options.readyTimeoutMs ?? 20_000,
+      what: `${options.script} to be ready`,
+      check: () => {
         if (child.exitCode !== null) throw new Error(`exited with ${child.exitCode}`)
-        return (await fetch(`${url}/ready`)).ok ? true : undefined
       },
-      { timeoutMs: options.readyTimeoutMs ?? 20_000, what: `${options.script} to be ready` },
-    )
+    })
   } catch (e) {
     child.kill("SIGKILL")
     throw new Error(`${String(e)}\n--- output of ${options.script} ---\n${output}`)

@@ -3,7 +3,7 @@ import { NodeHttpServer } from "@effect/platform-node"
 import { AuthConfig } from "@todo/api/auth/AuthService"
 import { pgClientLayer } from "@todo/runtime/Database"
 import { freePort } from "@todo/runtime/EmbeddedPostgres"
-import { createTestDatabase, eventually, runLayer } from "@todo/testkit"
+import { createTestDatabase, runLayer, waitUntilReady } from "@todo/testkit"
 import { ConfigProvider, Effect, Layer, Logger, Redacted } from "effect"
 import { AppLive } from "../../src/AppLive.ts"
 
@@ -37,10 +37,7 @@ export const startTestApp = async (
   )
   const running = runLayer(layer)
   const baseUrl = `http://127.0.0.1:${port}`
-  await eventually(async () => ((await fetch(`${baseUrl}/ready`)).ok ? true : undefined), {
-    timeoutMs: 20_000,
-    what: "the app to be ready",
-  })
+  await waitUntilReady(baseUrl, { what: "the app to be ready" })
   return {
     baseUrl,
     databaseUrl: db.url,

@@ -11,7 +11,7 @@ import { pgClientLayer } from "@todo/runtime/Database"
 import { freePort } from "@todo/runtime/EmbeddedPostgres"
 import { NotFoundRoute } from "@todo/runtime/http/ContractRouter"
 import { SystemRoutes } from "@todo/runtime/http/SystemRoutes"
-import { apiClient, eventually, queryRows, runLayer } from "@todo/testkit"
+import { apiClient, queryRows, runLayer, waitUntilReady } from "@todo/testkit"
 import { ConfigProvider, Effect, Layer, Logger, Redacted } from "effect"
 import { FetchHttpClient, HttpRouter } from "effect/http"
 import { SqlClient } from "effect/sql/SqlClient"
@@ -91,10 +91,7 @@ export interface Running {
 const launch = async (port: number, layer: Layer.Layer<never, unknown, never>): Promise<Running> => {
   const running = runLayer(layer)
   const url = `http://127.0.0.1:${port}`
-  await eventually(async () => ((await fetch(`${url}/ready`)).ok ? true : undefined), {
-    timeoutMs: 20_000,
-    what: `${url}/ready`,
-  })
+  await waitUntilReady(url, { what: `${url}/ready` })
   return { url, port, stop: running.stop }
 }
 
