@@ -5,8 +5,8 @@
 // a filter and a sort, full-text search, create, complete):
 //   1. latency at a fixed offered load: 1 000 requests/s from the 100 users, open loop (support/load.ts);
 //   2. saturation: autocannon, 64 keep-alive connections, closed loop;
-//   3. the floor: the same SQL statements (the session lookup once per user, as the API caches it) driven by
-//      pgbench, 64 connections.
+//   3. the floor: the same SQL statements (session lookup included) driven by pgbench, 64 connections; also with
+//      the session looked up once per user, as the API's session cache does.
 // Modes: `api` is packages/api/src/main.ts with a stub Dapr sidecar that answers 204 (support/dapr-stub.ts): the
 // API and its outbox relay, no agents. `app` is packages/app/src/main.ts, the one-process mode: the relay also hands
 // every event to the agents in the same process. Each mode runs on its own copy of the seeded database. The CPU
@@ -478,6 +478,8 @@ interface Floor {
   readonly main: PgbenchResult
   /** With the API's pool size instead. */
   readonly pool: PgbenchResult
+  /** The session looked up once per user, as the API does with its session cache (the main floor: per request). */
+  readonly cached: PgbenchResult
   /** Writes only: the same with the NOTIFY triggers off, and with synchronous_commit off (what bounds it). */
   readonly noNotify?: PgbenchResult
   readonly asyncCommit?: PgbenchResult
@@ -504,7 +506,9 @@ const runFloor = async (seed: Database, serverUrl: string) => {
       line(op, `${SATURATION_CONNECTIONS} connections, ${SECONDS} s`, main)
       const pool = pgbench(db.url, op, POOL_SIZE, short)
       line(op, `${POOL_SIZE} connections (the API's pool), ${short} s`, pool)
-      let floor: Floor = { main, pool }
+      const cached = pgbench(db.url, op, SATURATION_CONNECTIONS, SECONDS, {}, "cached")
+      line(op, `${SATURATION_CONNECTIONS} connections, session cached, ${SECONDS} s`, cached)
+      let floor: Floor = { main, pool, cached }
       if (op === "create" || op === "complete") {
         await exec(db.url, "ALTER TABLE tasks DISABLE TRIGGER tasks_notify")
         await exec(db.url, "ALTER TABLE outbox DISABLE TRIGGER outbox_notify")
@@ -571,6 +575,7 @@ const summarise = (
     )
     for (const r of m.results) {
       const floor = floors.get(r.op)?.main
+      const cached = floors.get(r.op)?.cached
       const ratio = floor ? r.sat.throughput / floor.tps : Number.NaN
       const p95Target =
         r.op === "list" || r.op === "create" ? (r.open.latency.p95 <= 20 ? " (met)" : " (MISSED)") : ""
@@ -580,6 +585,9 @@ const summarise = (
           `saturation ${int(r.sat.throughput)} req/s` +
           (floor
             ? ` = ${(ratio * 100).toFixed(0)} % of the floor's ${int(floor.tps)}/s${ratio >= 0.4 ? " (met)" : " (MISSED)"}`
+            : "") +
+          (cached
+            ? `; ${((r.sat.throughput / cached.tps) * 100).toFixed(0)} % of ${int(cached.tps)}/s with the session cached`
             : ""),
       )
     }

@@ -75,30 +75,44 @@ export const seededTaskId = (n: string) =>
 const TASK_COLUMNS = `id, user_id, title, description, priority, due_date, remind_at, recurrence, repeat_from,
   tags, completed, completed_at, created_at, updated_at, version`
 
-/**
- * AuthService.authenticate's lookup, as the API makes it with its session cache (SessionCache.ts): once per token,
- * not once per request. Each pgbench connection stands for one user (token `pgbench-session-<k>`, k = client id
- * mod 100) and looks its session up in its first transaction only (`first` is defined as 1 with -D; pgbench keeps
- * a connection's variables from one transaction to the next).
- */
-const session = `\\if :first
-SELECT u.id AS user_id, u.email, u.name, u."createdAt" AS created_at, s."expiresAt" AS expires_at
+/** AuthService.authenticate's lookup of user k's pgbench session (token `pgbench-session-<k>`). */
+const lookup = `SELECT u.id AS user_id, u.email, u.name, u."createdAt" AS created_at, s."expiresAt" AS expires_at
 FROM "session" s JOIN "user" u ON u.id = s."userId"
-WHERE s.token = 'pgbench-session-' || (:client_id % 100)::text AND s."expiresAt" > now() \\gset
-\\set first 0
-\\endif
+WHERE s.token = 'pgbench-session-' || :k::text AND s."expiresAt" > now() \\gset
 `
+
+/**
+ * How the floor authenticates. `per-request`: every transaction is a random user's request and looks its session
+ * up (the floor as the benchmark's issue defines it). `cached`: as the API runs with its session cache
+ * (SessionCache.ts), once per token: each connection stands for one user (k = client id mod 100) and looks its
+ * session up in its first transaction only (`first` is defined as 1 with -D; pgbench keeps a connection's
+ * variables from one transaction to the next).
+ */
+export type SessionLookup = "per-request" | "cached"
+
+const session: Record<SessionLookup, string> = {
+  "per-request": `\\set k random(0, 99)
+${lookup}`,
+  cached: `\\set k :client_id % 100
+\\if :first
+${lookup}\\set first 0
+\\endif
+`,
+}
 
 const words = `ARRAY[${WORDS.map((w) => `'${w}'`).join(",")}]`
 const tsq = `((${words})[:w::int] || ':*')`
 const taskN = seededTaskId(":n::text")
 
 /** One pgbench script per operation: exactly the statements the API runs for one request, in order. */
-export const scripts: Record<Operation, string> = {
-  // GET /api/tasks?status=open&priority=high&priority=urgent&sort=dueDate&order=asc&limit=50. The format string
-  // is split around its colons (folded back into one constant by the planner): pgbench would take `:MI` for a
-  // variable.
-  list: `${session}SELECT * FROM (
+const script = (op: Operation, lookup: SessionLookup): string => {
+  const auth = session[lookup]
+  switch (op) {
+    // GET /api/tasks?status=open&priority=high&priority=urgent&sort=dueDate&order=asc&limit=50. The format
+    // string is split around its colons (folded back into one constant by the planner): pgbench would take `:MI`
+    // for a variable.
+    case "list":
+      return `${auth}SELECT * FROM (
   SELECT ${TASK_COLUMNS}, 0::numeric AS rank,
          due_date AS sort_key,
          to_char(due_date AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24' || ':' || 'MI' || ':' || 'SS.US"Z"') AS sort_text
@@ -106,11 +120,11 @@ export const scripts: Record<Operation, string> = {
 ) t
 ORDER BY sort_key ASC NULLS LAST, id ASC
 LIMIT :lim;
-`,
-  // GET /api/tasks?q=<word>
-  // The word is picked inside the statement: the API binds it as a parameter, with no round trip of its own.
-  search: `\\set w random(1, ${WORDS.length})
-${session}SELECT * FROM (
+`
+    // GET /api/tasks?q=<word>. The word is picked inside the statement: the API binds it as a parameter.
+    case "search":
+      return `\\set w random(1, ${WORDS.length})
+${auth}SELECT * FROM (
   SELECT ${TASK_COLUMNS}, round(ts_rank_cd(search, to_tsquery('simple', ${tsq}))::numeric, 8) AS rank,
          round(ts_rank_cd(search, to_tsquery('simple', ${tsq}))::numeric, 8) AS sort_key,
          (round(ts_rank_cd(search, to_tsquery('simple', ${tsq}))::numeric, 8))::text AS sort_text
@@ -118,10 +132,11 @@ ${session}SELECT * FROM (
 ) t
 ORDER BY sort_key DESC NULLS LAST, id DESC
 LIMIT :lim;
-`,
-  // POST /api/tasks: TaskService.create (TaskRepo.insert, Outbox.append; no separate lockUser since 8203d56)
-  // Ids are made inside the statements (the API makes them in JavaScript and binds them): no extra round trip.
-  create: `${session}BEGIN;
+`
+    // POST /api/tasks: TaskService.create (TaskRepo.insert, Outbox.append; no separate lockUser since 8203d56).
+    // Ids are made inside the statements (the API makes them in JavaScript and binds them): no extra round trip.
+    case "create":
+      return `${auth}BEGIN;
 INSERT INTO tasks (id, user_id, title, description, priority, due_date, remind_at, recurrence,
                    repeat_from, tags)
 VALUES (gen_random_uuid(), :user_id, :title, NULL, :priority, :due, NULL, NULL, 'dueDate', :tags)
@@ -130,12 +145,13 @@ INSERT INTO outbox (event_id, event_type, user_id, task_id, payload, correlation
 SELECT gen_random_uuid(), 'tasks.created', :user_id::uuid, :new_id::uuid, :created_payload::jsonb, :correlation, NULL, NULL
 FROM (SELECT pg_advisory_xact_lock(hashtextextended(:user_id, 0))) AS locked;
 COMMIT;
-`,
-  // POST /api/tasks/:id/complete: TaskService.complete (lockUser, findForUpdate, update, Outbox.append); a
-  // random seeded task of this connection's user (task n belongs to user n % 100), so some are completed again:
-  // the statements (and their writes) are the same.
-  complete: `\\set n (:client_id % 100) + 100 * random(0, 99)
-${session}BEGIN;
+`
+    // POST /api/tasks/:id/complete: TaskService.complete (lockUser, findForUpdate, update, Outbox.append); a
+    // random seeded task of the request's user (task n belongs to user n % 100), so some are completed again:
+    // the statements (and their writes) are the same.
+    case "complete":
+      return `${auth}\\set n :k + 100 * random(0, 99)
+BEGIN;
 SELECT pg_advisory_xact_lock(hashtextextended(:user_id, 0));
 SELECT ${TASK_COLUMNS} FROM tasks WHERE id = ${taskN} AND user_id = :user_id FOR UPDATE;
 UPDATE tasks SET "completed" = true, "completed_at" = now(), updated_at = now(), version = version + 1
@@ -145,7 +161,8 @@ INSERT INTO outbox (event_id, event_type, user_id, task_id, payload, correlation
 SELECT gen_random_uuid(), 'tasks.completed', :user_id::uuid, ${taskN}, :completed_payload::jsonb, :correlation, NULL, NULL
 FROM (SELECT pg_advisory_xact_lock(hashtextextended(:user_id, 0))) AS locked;
 COMMIT;
-`,
+`
+  }
 }
 
 /** String variables (-D) the scripts use: values the API binds as parameters, of realistic size. */
@@ -204,11 +221,12 @@ export const pgbench = (
   clients: number,
   seconds: number,
   env: Record<string, string> = {},
+  lookup: SessionLookup = "per-request",
 ): PgbenchResult => {
   const dir = mkdtempSync(join(tmpdir(), "todo-bench-pgbench-"))
   try {
     const file = join(dir, `${op}.sql`)
-    writeFileSync(file, scripts[op])
+    writeFileSync(file, script(op, lookup))
     const defines = Object.entries({ ...variables(), lim: "51", first: "1" }).flatMap(([k, v]) => [
       "-D",
       `${k}=${v}`,
