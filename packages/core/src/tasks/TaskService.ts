@@ -148,7 +148,9 @@ export class TaskService extends Context.Service<
         return yield* sql.withTransaction(insertWithEvent(userId, fields))
       })
 
-      const get = Effect.fn("TaskService.get")(function* (userId: string, id: string) {
+      // Reads are one statement each, under a route span that already says what they are (GET /api/tasks…): no
+      // span of their own, their `postgres` span hangs off the request's. Writes keep theirs (transaction, outbox).
+      const get = Effect.fnUntraced(function* (userId: string, id: string) {
         return yield* repo.find(userId, id).pipe(
           Effect.flatMap(
             Option.match({
@@ -159,7 +161,7 @@ export class TaskService extends Context.Service<
         )
       })
 
-      const list = Effect.fn("TaskService.list")(function* (userId: string, query: ListTasksQuery) {
+      const list = Effect.fnUntraced(function* (userId: string, query: ListTasksQuery) {
         const now = new Date(yield* Clock.currentTimeMillis)
         return yield* repo.list(userId, query, now)
       })
