@@ -133,7 +133,7 @@ ${auth}SELECT * FROM (
 ORDER BY sort_key DESC NULLS LAST, id DESC
 LIMIT :lim;
 `
-    // POST /api/tasks: TaskService.create (TaskRepo.insert, Outbox.append; no separate lockUser since 8203d56).
+    // POST /api/tasks: TaskService.create (TaskRepo.insert, Outbox.append; append takes the user lock in its own statement).
     // Ids are made inside the statements (the API makes them in JavaScript and binds them): no extra round trip.
     case "create":
       return `${auth}BEGIN;
