@@ -48,21 +48,20 @@ import {
   sampleActivity,
 } from "./support/postgres.ts"
 import { int, ms } from "./support/stats.ts"
+import { arg, flag, quick } from "./support/args.ts"
 
-const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3)
-const quick = process.argv.includes("--quick")
 const SECONDS = Number(arg("seconds") ?? (quick ? 3 : 10))
 const RATE = Number(arg("rate") ?? 1000)
 const REPEAT = Number(arg("repeat") ?? 1)
 const MODES = (arg("modes") ?? "api,app").split(",").filter((m) => m !== "" && m !== "none") as Array<Mode>
 const OPS = (arg("ops") ?? "list,search,create,complete").split(",") as Array<Operation>
-const PROFILE = process.argv.includes("--profile")
+const PROFILE = flag("profile")
 /**
  * Node options for the server under test: by default those the images run with (NODE_OPTIONS in
  * deploy/docker/api.Dockerfile), so the figures are the deployed server's; `--node-options=` for V8's defaults.
  */
 const NODE_OPTIONS = arg("node-options") ?? "--max-semi-space-size=16"
-const FLOOR = !process.argv.includes("--no-floor")
+const FLOOR = !flag("no-floor")
 const USERS = 100
 const TASKS = 10_000
 const OPEN_LOOP_CONNECTIONS = 100

@@ -28,18 +28,12 @@ import { DaprMesh } from "@todo/testkit/dapr/index"
 import { ConfigProvider, Effect, Exit, Layer, Logger, ManagedRuntime, Redacted, Scope } from "effect"
 import { FetchHttpClient } from "effect/http"
 import { SqlClient } from "effect/sql/SqlClient"
+import { arg, quick } from "./support/args.ts"
 
-const quick = process.argv.includes("--quick")
 /** `--only=cost,one,dapr,dapr12` runs some parts only (e.g. under --cpu-prof). */
-const only = new Set(
-  (process.argv.find((a) => a.startsWith("--only="))?.slice(7) ?? "cost,one,dapr,dapr12").split(","),
-)
+const only = new Set((arg("only") ?? "cost,one,dapr,dapr12").split(","))
 /** `--rates=1600,2400` replaces the rate steps after the 200/s headline (e.g. to profile one rate). */
-const rates = process.argv
-  .find((a) => a.startsWith("--rates="))
-  ?.slice(8)
-  .split(",")
-  .map(Number)
+const rates = arg("rates")?.split(",").map(Number)
 const log = (...parts: Array<unknown>) => console.log(...parts)
 
 // --- PostgreSQL -------------------------------------------------------------------------------------------------

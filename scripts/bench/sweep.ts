@@ -39,14 +39,13 @@ import {
   query,
 } from "./support/postgres.ts"
 import { int, median } from "./support/stats.ts"
+import { arg, flag, quick } from "./support/args.ts"
 
-const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3)
-const quick = process.argv.includes("--quick")
 const USERS = Number(arg("users") ?? (quick ? 100 : 1000))
 const PER_USER = Number(arg("per-user") ?? 100)
 const OVERDUE = Number(arg("overdue") ?? 0.15)
 const REPEAT = Number(arg("repeat") ?? (quick ? 1 : 3))
-const PROFILE = process.argv.includes("--profile")
+const PROFILE = flag("profile")
 const BUDGET = 20
 const POOL = 10
 const log = (...parts: Array<unknown>) => console.log(...parts)
