@@ -196,6 +196,14 @@ describe.skipIf(helm === undefined)("helm chart todo-app", () => {
       expectRejected(["--set", "image.tag=latest"], "/image/tag")
     })
 
+    it("passes the session cache's TTL to the apps through the ConfigMap, and refuses a negative one", () => {
+      type ConfigMap = K8sObject & { data: Record<string, string> }
+      expect(find<ConfigMap>(local, "ConfigMap", "todo-config").data.AUTH_SESSION_CACHE_MS).toBe("5000")
+      const off = helmTemplate(h, ["--set", "config.authSessionCacheMs=0"])
+      expect(find<ConfigMap>(off, "ConfigMap", "todo-config").data.AUTH_SESSION_CACHE_MS).toBe("0")
+      expectRejected(["--set", "config.authSessionCacheMs=-1"], "authSessionCacheMs")
+    })
+
     it("sets additionalProperties: false on every object that lists properties", () => {
       interface Schema {
         type?: string | string[]
