@@ -7,11 +7,7 @@ import { Config, Effect, Layer } from "effect"
  * detaches it on shutdown). A request in between would have no handler and hang until the client gives up: answer
  * it 503 with Retry-After instead. This listener is always first; once the app's is attached it stands aside.
  */
-const answerWhileStarting = function (
-  this: import("node:http").Server,
-  _req: IncomingMessage,
-  res: ServerResponse,
-) {
+const answerWhileStarting = function (this: Server, _req: IncomingMessage, res: ServerResponse) {
   if (this.listenerCount("request") > 1) return
   res.writeHead(503, { "content-type": "application/problem+json", "retry-after": "1", connection: "close" })
   res.end(
