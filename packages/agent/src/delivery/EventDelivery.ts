@@ -1,8 +1,8 @@
 import { CloudEvent, decodeTaskEvent, type TaskEvent } from "@todo/contracts"
 import { type Delivered, type DeliveryContext, EventConsumer } from "@todo/core/events/EventConsumer"
-import { parseTraceparent } from "@todo/core/outbox/TraceContext"
+import { parentSpanOf } from "@todo/core/outbox/TraceContext"
 import { CorrelationId } from "@todo/runtime/http/RequestContext"
-import { Cause, Effect, Layer, Schema, Tracer } from "effect"
+import { Cause, Effect, Layer, Schema } from "effect"
 import { count, eventsDelivered } from "@todo/runtime/Metrics"
 import { SqlClient } from "effect/sql/SqlClient"
 import { HandlerRegistry } from "./HandlerRegistry.ts"
@@ -78,7 +78,7 @@ export const EventDeliveryLive = Layer.effect(
         const parent =
           current._tag === "Some"
             ? undefined
-            : (parseTraceparent(context.traceparent) ?? parseTraceparent(envelope.value.traceparent))
+            : (parentSpanOf(context.traceparent) ?? parentSpanOf(envelope.value.traceparent))
         return yield* process(event, envelope.value.id).pipe(
           Effect.catchCause((cause) => {
             const reason = `handler failed: ${Cause.pretty(cause).split("\n")[0] ?? "unknown error"}`
@@ -103,15 +103,7 @@ export const EventDeliveryLive = Layer.effect(
               "correlation.id": event.correlationId,
               "messaging.destination": context.topic,
             },
-            ...(parent
-              ? {
-                  parent: Tracer.externalSpan({
-                    traceId: parent.traceId,
-                    spanId: parent.spanId,
-                    sampled: parent.sampled,
-                  }),
-                }
-              : {}),
+            ...(parent ? { parent } : {}),
           }),
         )
       })

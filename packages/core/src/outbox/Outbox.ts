@@ -100,20 +100,6 @@ export class Outbox extends Context.Service<
                  ${trace.tracestate}
           FROM (${userLock(event.userId)}) AS locked`
 
-      const append = Effect.fn("Outbox.append")(function* (event: NewTaskEvent) {
-        const stamped = {
-          ...event,
-          eventId: randomUUID(),
-          correlationId: yield* CorrelationId,
-          timestamp: new Date(yield* Clock.currentTimeMillis).toISOString(),
-          schemaVersion: EVENT_SCHEMA_VERSION,
-          actor: yield* CurrentActor,
-        } as TaskEvent
-        yield* insert(stamped, yield* currentTraceContext)
-        yield* Effect.annotateCurrentSpan({ "event.type": stamped.eventType, "event.id": stamped.eventId })
-        return stamped
-      })
-
       const stamp = (event: NewTaskEvent) =>
         Effect.gen(function* () {
           return {
@@ -125,6 +111,13 @@ export class Outbox extends Context.Service<
             actor: yield* CurrentActor,
           } as TaskEvent
         })
+
+      const append = Effect.fn("Outbox.append")(function* (event: NewTaskEvent) {
+        const stamped = yield* stamp(event)
+        yield* insert(stamped, yield* currentTraceContext)
+        yield* Effect.annotateCurrentSpan({ "event.type": stamped.eventType, "event.id": stamped.eventId })
+        return stamped
+      })
 
       const appendMany = Effect.fn("Outbox.appendMany")(function* (events: ReadonlyArray<NewTaskEvent>) {
         if (events.length === 0) return []

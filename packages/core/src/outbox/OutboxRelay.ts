@@ -1,11 +1,11 @@
 import type { TaskEvent, TaskEventType } from "@todo/contracts"
 import { PgClient } from "@effect/sql-pg"
-import { Config, Deferred, Duration, Effect, Fiber, Layer, Metric, Queue, Schedule, Tracer } from "effect"
+import { Config, Deferred, Duration, Effect, Fiber, Layer, Metric, Queue, Schedule } from "effect"
 import { count, eventsPublished, outboxOldestPendingAge, outboxPending } from "@todo/runtime/Metrics"
 import { SqlClient } from "effect/sql/SqlClient"
 import { EventPublisher, type PublishError } from "../events/EventPublisher.ts"
 import type { OutboxRecord } from "./Outbox.ts"
-import { parseTraceparent } from "./TraceContext.ts"
+import { parentSpanOf } from "./TraceContext.ts"
 
 interface OutboxRow {
   readonly id: string
@@ -208,7 +208,7 @@ export const relayBatch = (
 
 /** One publish, as a span that continues the trace of the request that wrote the event. */
 const publishOne = (publisher: EventPublisher["Service"], record: OutboxRecord) => {
-  const parent = parseTraceparent(record.traceparent)
+  const parent = parentSpanOf(record.traceparent)
   return publisher.publish(record).pipe(
     Effect.tap(() => count(eventsPublished, { type: record.eventType, outcome: "published" })),
     Effect.tapError((e: PublishError) =>
@@ -225,15 +225,7 @@ const publishOne = (publisher: EventPublisher["Service"], record: OutboxRecord) 
         "correlation.id": record.correlationId,
         "outbox.attempts": record.attempts,
       },
-      ...(parent
-        ? {
-            parent: Tracer.externalSpan({
-              traceId: parent.traceId,
-              spanId: parent.spanId,
-              sampled: parent.sampled,
-            }),
-          }
-        : {}),
+      ...(parent ? { parent } : {}),
     }),
   )
 }

@@ -1,4 +1,4 @@
-import { Effect, Option } from "effect"
+import { Effect, Option, Tracer } from "effect"
 
 export interface TraceContext {
   readonly traceparent: string | null
@@ -24,9 +24,16 @@ export const currentTraceContext: Effect.Effect<TraceContext> = Effect.currentSp
 
 const traceparentPattern = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/
 
-/** Parses a `traceparent`; all-zero ids mean "no parent" (DAPR.md §2). */
-export const parseTraceparent = (value: string | null | undefined) => {
+/**
+ * The span a stored or received `traceparent` names, as a parent for a span of ours; undefined when there is none
+ * (all-zero ids mean "no parent", DAPR.md §2).
+ */
+export const parentSpanOf = (value: string | null | undefined): Tracer.ExternalSpan | undefined => {
   const m = value?.trim().toLowerCase().match(traceparentPattern)
   if (!m || /^0+$/.test(m[1]!) || /^0+$/.test(m[2]!)) return undefined
-  return { traceId: m[1]!, spanId: m[2]!, sampled: (Number.parseInt(m[3]!, 16) & 1) === 1 }
+  return Tracer.externalSpan({
+    traceId: m[1]!,
+    spanId: m[2]!,
+    sampled: (Number.parseInt(m[3]!, 16) & 1) === 1,
+  })
 }
