@@ -1,5 +1,5 @@
 import type { ChatAction } from "@todo/contracts"
-import { decodeCursor, encodeCursor } from "@todo/core/Cursor"
+import { decodeCursor, pageOf } from "@todo/core/Cursor"
 import { InvalidCursor } from "@todo/core/Errors"
 import { Context, Effect, Layer, Option, Schema } from "effect"
 import { SqlClient } from "effect/sql/SqlClient"
@@ -157,15 +157,7 @@ export class ConversationRepo extends Context.Service<
           SELECT id, title, created_at, updated_at FROM conversations
           WHERE user_id = ${userId} ${after}
           ORDER BY updated_at DESC, id DESC LIMIT ${limit + 1}`
-        const items = rows.slice(0, limit)
-        const last = items[items.length - 1]
-        return {
-          items: items.map(toConversation),
-          nextCursor:
-            rows.length > limit && last !== undefined
-              ? encodeCursor({ s: PAGE_SIGNATURE, v: last.updated_at.toISOString(), id: last.id })
-              : null,
-        }
+        return pageOf(rows, limit, PAGE_SIGNATURE, (r) => r.updated_at.toISOString(), toConversation)
       })
 
       const remove = Effect.fn("ConversationRepo.remove")(function* (userId: string, id: string) {
