@@ -1,4 +1,5 @@
 import type { CreateTask, Priority, RepeatFrom, Task } from "@todo/contracts"
+import { CreateTask as CreateTaskBody } from "@todo/contracts/Task"
 import { useEffect, useMemo, useRef, useState } from "preact/hooks"
 import { call, client, describeProblem, fieldErrors, problemOf } from "../api.ts"
 import {
@@ -116,16 +117,7 @@ export const Editor = ({ target, onClose }: { target: EditorTarget; onClose: () 
   const showErrors = (res: { status: number; body: unknown }) => {
     const byField = fieldErrors(problemOf(res))
     setErrors(byField)
-    const known = [
-      "title",
-      "description",
-      "priority",
-      "dueDate",
-      "remindAt",
-      "recurrence",
-      "repeatFrom",
-      "tags",
-    ]
+    const known = Object.keys(CreateTaskBody.fields)
     const unplaced = Object.entries(byField).filter(
       ([k]) => !known.some((f) => k === f || k.startsWith(`${f}.`)),
     )
