@@ -36,7 +36,8 @@ export const templateName = () => {
   const hash = createHash("sha256")
   for (const file of readdirSync(MIGRATIONS_DIR).sort())
     hash.update(file).update(readFileSync(join(MIGRATIONS_DIR, file)))
-  return `todo_tmpl_${hash.digest("hex").slice(0, 16)}`
+  // Not `todo_t…`: older harnesses swept every name LIKE 'todo_t_%' (templates included) from a shared server.
+  return `todotmpl_${hash.digest("hex").slice(0, 16)}`
 }
 
 export interface ServerHandle {
@@ -68,10 +69,11 @@ export const prepareServer = async (): Promise<ServerHandle> => {
   await admin(serverUrl, (sql) =>
     Effect.gen(function* () {
       // Databases left behind by an interrupted run: only those older than six hours (their names carry their
-      // creation time), never those of a run going on beside this one on a shared server.
+      // creation time), never those of a run going on beside this one on a shared server. (A LIKE 'todo_t_%' would
+      // match the templates too, `_` being its any-character wildcard, and drop them under a concurrent run.)
       const stale = yield* sql<{
         datname: string
-      }>`SELECT datname FROM pg_database WHERE datname LIKE 'todo_t_%'`
+      }>`SELECT datname FROM pg_database WHERE datname ~ '^todo_t_[0-9]+_'`
       const cutoff = Math.floor(Date.now() / 1000) - 6 * 3600
       for (const { datname } of stale) {
         const created = Number(datname.match(/^todo_t_(\d+)_/)?.[1] ?? 0)
