@@ -1,14 +1,36 @@
-import { Schema } from "effect"
-import { Instant, Uuid } from "./Common.ts"
+import { Schema, SchemaGetter } from "effect"
+import { Instant, isWellFormedText, Text, TrimmedText, Uuid } from "./Common.ts"
 
-const Email = Schema.String.check(
-  Schema.isMaxLength(254),
-  Schema.isPattern(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, { message: "Expected an email address" }),
-).annotate({ title: "Email" })
+/**
+ * The one email rule of the system. Better Auth checks every address it is given with zod's `z.email()` and fails
+ * anything else as a server error; this is that pattern, so the contract rejects exactly what Better Auth would
+ * (packages/api/test/auth/EmailRule.test.ts holds the two to each other), and AuthService hands this same predicate
+ * to Better Auth's user-creation hook. ASCII only: no quoted or non-ASCII local parts, no empty labels, no trailing
+ * dot, a top-level domain of two letters or more.
+ */
+const EMAIL_PATTERN =
+  /^(?:[A-Za-z0-9_'+-]+\.)*[A-Za-z0-9_'+-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9-]*\.)+[A-Za-z]{2,}$/
+export const EMAIL_MAX_LENGTH = 254
 
-const Password = Schema.String.check(Schema.isMinLength(8), Schema.isMaxLength(128)).annotate({
+/** Whether `s` is an email address by the system's one rule (the length is checked before the pattern runs). */
+export const isEmailAddress = (s: string): boolean => s.length <= EMAIL_MAX_LENGTH && EMAIL_PATTERN.test(s)
+
+export const Email = Text.check(
+  Schema.makeFilter((s: string) =>
+    isEmailAddress(s) ? undefined : "Expected an email address such as ada@example.com",
+  ),
+).annotate({ title: "Email", description: "An email address (ASCII, at most 254 characters)." })
+
+/** Password length, shared by the contract and Better Auth's configuration. */
+export const PASSWORD_MIN_LENGTH = 10
+export const PASSWORD_MAX_LENGTH = 128
+
+const Password = Text.check(
+  Schema.isMinLength(PASSWORD_MIN_LENGTH),
+  Schema.isMaxLength(PASSWORD_MAX_LENGTH),
+).annotate({
   title: "Password",
-  description: "8–128 characters.",
+  description: `${PASSWORD_MIN_LENGTH}–${PASSWORD_MAX_LENGTH} characters, not a commonly used password.`,
 })
 
 export const User = Schema.Struct({
@@ -19,33 +41,56 @@ export const User = Schema.Struct({
 }).annotate({ title: "User" })
 export type User = typeof User.Type
 
+/**
+ * Resolves an IANA zone name to the canonical name Intl knows it by (`US/Pacific` → `America/Los_Angeles`), or
+ * undefined when Intl does not know it. Offsets (`+01:00`) are not zone names: Intl accepts them, but PostgreSQL
+ * reads their sign the other way, so they are refused.
+ */
+export const canonicalTimeZone = (name: string): string | undefined => {
+  if (!/^[A-Za-z][A-Za-z0-9_+/-]{0,63}$/.test(name)) return undefined
+  try {
+    const canonical = new Intl.DateTimeFormat("en-US", { timeZone: name }).resolvedOptions().timeZone
+    return /^[+-]/.test(canonical) ? undefined : canonical
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * An IANA time zone (`Europe/Berlin`), stored and answered under its canonical name: an alias such as
+ * `US/Pacific` decodes to `America/Los_Angeles`. The server also requires PostgreSQL to know the zone.
+ */
+export const TimeZoneName = Text.check(
+  Schema.isMaxLength(64),
+  Schema.makeFilter((tz: string) =>
+    canonicalTimeZone(tz) === undefined ? "Expected an IANA time zone, e.g. Europe/Berlin" : undefined,
+  ),
+)
+  .pipe(
+    Schema.decodeTo(Schema.String.check(isWellFormedText), {
+      decode: SchemaGetter.transform((tz: string) => canonicalTimeZone(tz) ?? tz),
+      encode: SchemaGetter.passthrough(),
+    }),
+  )
+  .annotate({ title: "TimeZone", description: "An IANA time zone name, e.g. Europe/Berlin." })
+
 export const SignUp = Schema.Struct({
   email: Email,
   password: Password,
-  name: Schema.Trim.check(Schema.isMinLength(1), Schema.isMaxLength(100)),
+  name: TrimmedText.check(Schema.isMinLength(1), Schema.isMaxLength(100)),
+  /** The browser's zone (`Intl.DateTimeFormat().resolvedOptions().timeZone`); UTC when absent. */
+  timezone: Schema.optionalKey(TimeZoneName),
 }).annotate({ title: "SignUp" })
 
 export const SignIn = Schema.Struct({
   email: Email,
-  password: Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(128)),
+  password: Text.check(Schema.isMinLength(1), Schema.isMaxLength(PASSWORD_MAX_LENGTH)),
 }).annotate({ title: "SignIn" })
 
 /** Answer of sign-up and sign-in: the user and the bearer token that authenticates every other route. */
 export const AuthSession = Schema.Struct({ user: User, token: Schema.String }).annotate({
   title: "AuthSession",
 })
-
-const TimeZoneName = Schema.String.check(
-  Schema.isMaxLength(64),
-  Schema.makeFilter((tz: string) => {
-    try {
-      new Intl.DateTimeFormat("en-US", { timeZone: tz })
-      return undefined
-    } catch {
-      return "Expected an IANA time zone, e.g. Europe/Berlin"
-    }
-  }),
-).annotate({ title: "TimeZone" })
 
 export const Settings = Schema.Struct({
   timezone: TimeZoneName,

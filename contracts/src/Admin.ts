@@ -1,5 +1,5 @@
 import { Schema } from "effect"
-import { Page } from "./Common.ts"
+import { Page, Text } from "./Common.ts"
 
 /** An event the agent gave up on (after the delivery retries), parked for an operator to inspect and replay. */
 export const DeadLetter = Schema.Struct({
@@ -18,5 +18,5 @@ export type DeadLetter = typeof DeadLetter.Type
 
 export const DeadLetterPage = Page(DeadLetter).annotate({ title: "DeadLetterPage" })
 export const DeadLetterParams = Schema.Struct({
-  id: Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(200)),
+  id: Text.check(Schema.isMinLength(1), Schema.isMaxLength(200)),
 })

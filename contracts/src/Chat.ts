@@ -1,5 +1,5 @@
 import { Schema } from "effect"
-import { Cursor, Limit, Page, Uuid } from "./Common.ts"
+import { Cursor, Limit, Page, TrimmedText, Uuid } from "./Common.ts"
 
 /** One tool call the assistant made while answering: which tool, with what, what came of it, which tasks it touched. */
 export const ChatAction = Schema.Struct({
@@ -13,7 +13,7 @@ export type ChatAction = typeof ChatAction.Type
 
 export const ChatRequest = Schema.Struct({
   conversationId: Schema.optionalKey(Uuid),
-  message: Schema.Trim.check(Schema.isMinLength(1), Schema.isMaxLength(4000)),
+  message: TrimmedText.check(Schema.isMinLength(1), Schema.isMaxLength(4000)),
 }).annotate({ title: "ChatRequest" })
 
 export const ChatReply = Schema.Struct({

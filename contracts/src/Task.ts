@@ -1,5 +1,15 @@
 import { Schema, SchemaGetter } from "effect"
-import { Cursor, Instant, Limit, Page, Repeated, Uuid } from "./Common.ts"
+import {
+  Cursor,
+  Instant,
+  isWellFormedText,
+  Limit,
+  Page,
+  Repeated,
+  Text,
+  TrimmedText,
+  Uuid,
+} from "./Common.ts"
 
 export const Priority = Schema.Literals(["low", "medium", "high", "urgent"]).annotate({ title: "Priority" })
 export type Priority = typeof Priority.Type
@@ -8,13 +18,14 @@ export type Priority = typeof Priority.Type
 export const RepeatFrom = Schema.Literals(["dueDate", "completion"]).annotate({ title: "RepeatFrom" })
 export type RepeatFrom = typeof RepeatFrom.Type
 
-export const Title = Schema.Trim.check(Schema.isMinLength(1), Schema.isMaxLength(200))
-export const Description = Schema.String.check(Schema.isMaxLength(10_000))
+export const Title = TrimmedText.check(Schema.isMinLength(1), Schema.isMaxLength(200))
+export const Description = Text.check(Schema.isMaxLength(10_000))
 
 /** A tag: trimmed and lower-cased on the way in, 1–50 characters, no whitespace or `#`. */
 export const Tag = Schema.String.pipe(
   Schema.decodeTo(
     Schema.String.check(
+      isWellFormedText,
       Schema.isMinLength(1),
       Schema.isMaxLength(50),
       Schema.isPattern(/^[^\s#,]+$/, { message: "Expected a tag without spaces, commas or #" }),
@@ -30,7 +41,7 @@ export const Tag = Schema.String.pipe(
 export const Tags = Schema.Array(Tag)
   .check(Schema.isMaxLength(20))
   .pipe(
-    Schema.decodeTo(Schema.Array(Schema.String), {
+    Schema.decodeTo(Schema.Array(Text), {
       decode: SchemaGetter.transform((tags: ReadonlyArray<string>) => [...new Set(tags)]),
       encode: SchemaGetter.passthrough(),
     }),
@@ -40,7 +51,7 @@ export const Tags = Schema.Array(Tag)
  * An RFC 5545 recurrence rule (`FREQ=WEEKLY;BYDAY=MO,TH`, optionally prefixed `RRULE:`). The server checks that it
  * parses and yields occurrences; this schema checks its outline so obvious garbage fails at the edge.
  */
-export const Recurrence = Schema.String.check(
+export const Recurrence = Text.check(
   Schema.isMaxLength(500),
   Schema.isPattern(
     /^(RRULE:)?FREQ=(SECONDLY|MINUTELY|HOURLY|DAILY|WEEKLY|MONTHLY|YEARLY)(;[A-Z]+=[^;\s]+)*$/i,
@@ -97,7 +108,7 @@ const BooleanString = Schema.Literals(["true", "false"]).pipe(
 )
 
 export const ListTasksQuery = Schema.Struct({
-  q: Schema.optionalKey(Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(200))),
+  q: Schema.optionalKey(Text.check(Schema.isMinLength(1), Schema.isMaxLength(200))),
   status: Schema.optionalKey(TaskStatus),
   priority: Schema.optionalKey(Repeated(Priority)),
   tag: Schema.optionalKey(Repeated(Tag)),
@@ -124,7 +135,7 @@ export const TagCount = Schema.Struct({ tag: Schema.String, count: Schema.Int })
 export const TagList = Schema.Struct({ items: Schema.Array(TagCount) }).annotate({ title: "TagList" })
 
 export const QuickAddRequest = Schema.Struct({
-  text: Schema.Trim.check(Schema.isMinLength(1), Schema.isMaxLength(500)),
+  text: TrimmedText.check(Schema.isMinLength(1), Schema.isMaxLength(500)),
 }).annotate({ title: "QuickAddRequest" })
 
 /** What quick add understood in a line of text, and which parts of the text it took each value from. */

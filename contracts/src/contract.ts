@@ -10,7 +10,7 @@ import {
   ConversationParams,
   PageQuery,
 } from "./Chat.ts"
-import { Page } from "./Common.ts"
+import { Page, Text } from "./Common.ts"
 import { TaskEvent } from "./Events.ts"
 import { ListNotificationsQuery, Notification, NotificationPage } from "./Notification.ts"
 import { Problem } from "./Problem.ts"
@@ -63,7 +63,7 @@ const errors = {
 } as const
 
 const correlationHeaders = {
-  "x-correlation-id": std(Schema.optional(Schema.String.check(Schema.isMaxLength(200)))),
+  "x-correlation-id": std(Schema.optional(Text.check(Schema.isMaxLength(200)))),
 }
 
 export const systemContract = c.router(
@@ -166,7 +166,7 @@ export const apiContract = c.router(
         path: "/tasks/:id",
         summary: "Change some fields (writes tasks.updated); If-Match: <version> for optimistic concurrency",
         pathParams: std(TaskIdParams),
-        headers: { "if-match": std(Schema.optional(Schema.String.check(Schema.isMaxLength(40)))) },
+        headers: { "if-match": std(Schema.optional(Text.check(Schema.isMaxLength(40)))) },
         body: std(UpdateTask),
         responses: { 200: std(Task) },
       },

@@ -10,17 +10,20 @@ import { TaskService } from "@todo/core/tasks/TaskService"
 import { NotFoundRoute } from "@todo/runtime/http/ContractRouter"
 import { contractPatterns, serveObserved } from "@todo/runtime/http/Observability"
 import { SystemRoutes } from "@todo/runtime/http/SystemRoutes"
-import { Layer } from "effect"
+import { cursorKeyFromSecret } from "@todo/core/Cursor"
+import { Effect, Layer } from "effect"
 import type { HttpServer } from "effect/http"
-import { AuthService } from "./auth/AuthService.ts"
+import { AuthConfig, AuthService } from "./auth/AuthService.ts"
+import { LoginThrottle } from "./auth/LoginThrottle.ts"
 import { RateLimiter } from "./auth/RateLimiter.ts"
+import { Roles } from "./auth/Roles.ts"
 import { ChatService } from "./chat/ChatService.ts"
 import { AccountRoutes } from "./http/AccountRoutes.ts"
 import { AdminRoutes } from "./http/AdminRoutes.ts"
 import { ChatRoutes } from "./http/ChatRoutes.ts"
 import { DocsRoutes } from "./http/DocsRoutes.ts"
 import { NotificationRoutes } from "./http/NotificationRoutes.ts"
-import { StreamRoutes } from "./http/StreamRoutes.ts"
+import { OpenStreams, StreamRoutes } from "./http/StreamRoutes.ts"
 import { SuggestionRoutes } from "./http/SuggestionRoutes.ts"
 import { ActivityRoutes, TaskRoutes } from "./http/TaskRoutes.ts"
 
@@ -45,11 +48,21 @@ export const ApiServices = Layer.mergeAll(
   UserSettings.layer,
   AuthService.layer,
   RateLimiter.layer,
+  LoginThrottle.layer,
+  Roles.layer,
   DeadLetters.layer,
   ChatService.layer,
   Activity.layer,
   Notifications.layer,
   UserChanges.layer,
+  OpenStreams.layer,
+)
+
+/** Pagination cursors are signed with a key derived from the server's secret, the same on every replica. */
+const CursorKeyLive = Layer.unwrap(
+  Effect.gen(function* () {
+    return cursorKeyFromSecret((yield* AuthConfig).secret)
+  }),
 )
 
 /**
@@ -62,7 +75,7 @@ export const ApiHttpWith = <E, R, FE, FR>(
 ) =>
   serveObserved(Layer.mergeAll(ApiRoutes, fallback), API_PATTERNS).pipe(
     Layer.provide(server),
-    Layer.provide(ApiServices),
+    Layer.provide(Layer.mergeAll(ApiServices, CursorKeyLive)),
   )
 
 /** The API's routes as patterns, for span names, request logs and metrics labels. */
@@ -70,6 +83,7 @@ const API_PATTERNS = [
   ...contractPatterns(contract),
   { method: "GET", path: "/api/openapi.json" },
   { method: "GET", path: "/api/docs" },
+  { method: "GET", path: "/api/docs/:asset" },
 ]
 
 /** The API service's HTTP side: unclaimed paths are a 404 problem. */

@@ -32,6 +32,14 @@ const load = (dist: string) => {
   return files
 }
 
+const decodedPath = (url: string): string | undefined => {
+  try {
+    return decodeURIComponent(new URL(url, "http://x").pathname)
+  } catch {
+    return undefined
+  }
+}
+
 const isApiPath = (path: string) =>
   path === "/api" ||
   path.startsWith("/api/") ||
@@ -53,7 +61,10 @@ export const WebUiFallback = (dist: string) => {
     withRequestContext(
       Effect.gen(function* () {
         const request = yield* HttpServerRequest.HttpServerRequest
-        const path = decodeURIComponent(new URL(request.url, "http://x").pathname)
+        const path = decodedPath(request.url)
+        if (path === undefined) {
+          return problemResponse({ status: 400, detail: "The path is not valid percent-encoding." })
+        }
         if (isApiPath(path) || (request.method !== "GET" && request.method !== "HEAD")) {
           return problemResponse({ status: 404, detail: `No route for ${request.method} ${path}.` })
         }
@@ -69,12 +80,10 @@ export const WebUiFallback = (dist: string) => {
           })
         }
         if (index === undefined) {
-          return HttpServerResponse.text(
-            "The web UI is not built: run `npm run build:web` (npm start does it).",
-            {
-              status: 503,
-            },
-          )
+          return problemResponse({
+            status: 503,
+            detail: "The web UI is not built: run `npm run build:web` (npm start does it).",
+          })
         }
         return HttpServerResponse.uint8Array(index, {
           contentType: TYPES[".html"]!,

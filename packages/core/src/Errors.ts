@@ -32,3 +32,10 @@ export class SuggestionNotPending extends Schema.TaggedError<SuggestionNotPendin
 export class InvalidCursor extends Schema.TaggedError<InvalidCursor>()("InvalidCursor", {
   message: Schema.String,
 }) {}
+
+/** A request field the contract accepts but the domain refuses (a common password, a zone PostgreSQL lacks). */
+export class InvalidField extends Schema.TaggedError<InvalidField>()("InvalidField", {
+  /** Where in the request, as a problem's field path (`body.password`). */
+  field: Schema.String,
+  message: Schema.String,
+}) {}

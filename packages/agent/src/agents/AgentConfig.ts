@@ -26,10 +26,11 @@ export interface Trigger {
 /**
  * SQL: for the users a `scope` query names (`SELECT … user_id`), those with agents switched on, their time zone and
  * how many suggestions they may still receive this hour (`budget`). Every agent's candidate query joins it, so the
- * off switch and the per-user rate limit hold in the same statement that picks the work.
+ * off switch and the per-user rate limit hold in the same statement that picks the work. A stored zone PostgreSQL
+ * cannot use reads as UTC (usable_time_zone, 0004_edge.sql): one user's zone must not fail a query over many.
  */
 export const userBudgets = (sql: SqlClient, scope: Fragment, now: number, perHour: number) => sql`
-  SELECT u.user_id, coalesce(s.timezone, 'UTC') AS timezone,
+  SELECT u.user_id, usable_time_zone(s.timezone) AS timezone,
          ${perHour} - (SELECT count(*) FROM suggestions r
                        WHERE r.user_id = u.user_id AND r.created_at > ${new Date(now - 3_600_000)})::int AS budget
   FROM (${scope}) u LEFT JOIN user_settings s ON s.user_id = u.user_id

@@ -2,7 +2,8 @@ import { randomBytes } from "node:crypto"
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
 import { dirname } from "node:path"
 import { PgClient } from "@effect/sql-pg"
-import type { User } from "@todo/contracts"
+import { isEmailAddress, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, type User } from "@todo/contracts"
+import { InvalidField } from "@todo/core/Errors"
 import { betterAuth } from "better-auth"
 import { APIError } from "better-auth/api"
 import { bearer } from "better-auth/plugins"
@@ -11,6 +12,7 @@ import { SqlClient } from "effect/sql/SqlClient"
 import pg from "pg"
 import { AuthFailure, EmailTaken, InvalidCredentials, Unauthorized } from "./AuthErrors.ts"
 import type { AuthenticatedUser } from "./CurrentUser.ts"
+import { passwordProblem } from "./PasswordPolicy.ts"
 import { makeSessionCache } from "./SessionCache.ts"
 
 /** Secrets and URLs Better Auth needs. */
@@ -91,7 +93,7 @@ export class AuthService extends Context.Service<
       email: string
       password: string
       name: string
-    }) => Effect.Effect<{ user: User; token: string }, EmailTaken | AuthFailure>
+    }) => Effect.Effect<{ user: User; token: string }, EmailTaken | InvalidField | AuthFailure>
     readonly signIn: (input: {
       email: string
       password: string
@@ -123,7 +125,23 @@ export class AuthService extends Context.Service<
         database: pool,
         secret: Redacted.value(config.secret),
         baseURL: config.baseURL,
-        emailAndPassword: { enabled: true, minPasswordLength: 8, maxPasswordLength: 128 },
+        emailAndPassword: {
+          enabled: true,
+          minPasswordLength: PASSWORD_MIN_LENGTH,
+          maxPasswordLength: PASSWORD_MAX_LENGTH,
+        },
+        // The contract's email rule, on every account Better Auth creates (its own check is the same pattern).
+        databaseHooks: {
+          user: {
+            create: {
+              before: async (user) => {
+                if (!isEmailAddress(user.email)) {
+                  throw APIError.from("BAD_REQUEST", { code: "INVALID_EMAIL", message: "Invalid email" })
+                }
+              },
+            },
+          },
+        },
         session: { expiresIn: SESSION_DAYS * 24 * 3600, updateAge: 24 * 3600 },
         plugins: [bearer()],
         // Our own limiter guards sign-in/up per IP and per account (RateLimiter.ts).
@@ -140,24 +158,63 @@ export class AuthService extends Context.Service<
       const call = <A>(f: () => Promise<A>) =>
         Effect.tryPromise({ try: f, catch: (cause) => cause }).pipe(Effect.withSpan("better-auth"))
 
+      const emailExists = (email: string) =>
+        sql<{ n: number }>`SELECT count(*)::int AS n FROM "user" WHERE email = ${email.toLowerCase()}`.pipe(
+          Effect.map((rows) => (rows[0]?.n ?? 0) > 0),
+          Effect.orElseSucceed(() => false),
+        )
+
+      /** Better Auth's refusals by their code: only an existing account is "email taken". */
+      const signUpError = (
+        cause: unknown,
+        email: string,
+      ): Effect.Effect<EmailTaken | InvalidField | AuthFailure> => {
+        const code = cause instanceof APIError ? cause.body?.code : undefined
+        switch (code) {
+          case "USER_ALREADY_EXISTS":
+          case "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL":
+            return Effect.succeed(new EmailTaken())
+          case "INVALID_EMAIL":
+            return Effect.succeed(
+              new InvalidField({ field: "body.email", message: "Expected an email address" }),
+            )
+          case "INVALID_PASSWORD":
+          case "PASSWORD_TOO_SHORT":
+          case "PASSWORD_TOO_LONG":
+            return Effect.succeed(
+              new InvalidField({
+                field: "body.password",
+                message: `Expected ${PASSWORD_MIN_LENGTH}–${PASSWORD_MAX_LENGTH} characters`,
+              }),
+            )
+          case "FAILED_TO_CREATE_USER":
+            // Two sign-ups with one address at once: the database's unique email decided for the other one.
+            return Effect.map(emailExists(email), (exists) =>
+              exists ? new EmailTaken() : new AuthFailure({ cause }),
+            )
+          default:
+            return Effect.succeed(new AuthFailure({ cause }))
+        }
+      }
+
       const signUp = Effect.fn("AuthService.signUp")(function* (input: {
         email: string
         password: string
         name: string
       }) {
-        const result = yield* call(() => auth.api.signUpEmail({ body: input })).pipe(
-          Effect.mapError((cause) =>
-            cause instanceof APIError && (cause.status === "UNPROCESSABLE_ENTITY" || cause.statusCode === 422)
-              ? new EmailTaken()
-              : new AuthFailure({ cause }),
-          ),
+        const weak = passwordProblem(input.password, input.email)
+        if (weak !== undefined) return yield* new InvalidField({ field: "body.password", message: weak })
+        const body = { email: input.email, password: input.password, name: input.name }
+        const result = yield* call(() => auth.api.signUpEmail({ body })).pipe(
+          Effect.catch((cause) => Effect.flatMap(signUpError(cause, input.email), Effect.fail)),
         )
         if (!result.token) return yield* new AuthFailure({ cause: new Error("sign-up returned no session") })
         return { user: toUser(result.user), token: result.token }
       })
 
       const signIn = Effect.fn("AuthService.signIn")(function* (input: { email: string; password: string }) {
-        const result = yield* call(() => auth.api.signInEmail({ body: input })).pipe(
+        const body = { email: input.email, password: input.password }
+        const result = yield* call(() => auth.api.signInEmail({ body })).pipe(
           Effect.mapError((cause) =>
             cause instanceof APIError && (cause.statusCode === 401 || cause.status === "UNAUTHORIZED")
               ? new InvalidCredentials()

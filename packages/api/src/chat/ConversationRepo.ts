@@ -1,6 +1,6 @@
 import type { ChatAction } from "@todo/contracts"
-import { decodeCursor, pageOf } from "@todo/core/Cursor"
-import { InvalidCursor } from "@todo/core/Errors"
+import { decodeCursor, MillisInstant, pageOf, UuidId } from "@todo/core/Cursor"
+import type { InvalidCursor } from "@todo/core/Errors"
 import { Context, Effect, Layer, Option, Schema } from "effect"
 import { SqlClient } from "effect/sql/SqlClient"
 import type { SqlError } from "effect/sql/SqlError"
@@ -149,15 +149,18 @@ export class ConversationRepo extends Context.Service<
         const limit = page.limit ?? 50
         let after = sql``
         if (page.cursor !== undefined) {
-          const c = decodeCursor(page.cursor, PAGE_SIGNATURE)
-          if (c instanceof InvalidCursor) return yield* c
+          const c = yield* decodeCursor(page.cursor, {
+            signature: PAGE_SIGNATURE,
+            value: MillisInstant,
+            id: UuidId,
+          })
           after = sql`AND (updated_at, id) < (${c.v}::timestamptz, ${c.id}::uuid)`
         }
         const rows = yield* sql<ConversationRow>`
           SELECT id, title, created_at, updated_at FROM conversations
           WHERE user_id = ${userId} ${after}
           ORDER BY updated_at DESC, id DESC LIMIT ${limit + 1}`
-        return pageOf(rows, limit, PAGE_SIGNATURE, (r) => r.updated_at.toISOString(), toConversation)
+        return yield* pageOf(rows, limit, PAGE_SIGNATURE, (r) => r.updated_at.toISOString(), toConversation)
       })
 
       const remove = Effect.fn("ConversationRepo.remove")(function* (userId: string, id: string) {

@@ -1,8 +1,10 @@
 import { apiContract } from "@todo/contracts"
-import { UserSettings } from "@todo/core/accounts/UserSettings"
+import { DEFAULT_SETTINGS, UserSettings } from "@todo/core/accounts/UserSettings"
+import { InvalidField } from "@todo/core/Errors"
 import { Effect, Layer } from "effect"
 import { AuthService } from "../auth/AuthService.ts"
 import { CurrentUser } from "../auth/CurrentUser.ts"
+import { LoginThrottle } from "../auth/LoginThrottle.ts"
 import { RateLimiter } from "../auth/RateLimiter.ts"
 import { publicRoute, userRoute } from "./Routes.ts"
 
@@ -10,17 +12,30 @@ const c = apiContract
 
 const SignUp = publicRoute(c.auth.signUp, ({ body, request }) =>
   Effect.gen(function* () {
-    yield* (yield* RateLimiter).check("sign-up", request, body.email)
+    yield* (yield* RateLimiter).check("sign-up", request)
+    const settings = yield* UserSettings
+    const zoneProblem = body.timezone === undefined ? undefined : settings.checkZone(body.timezone)
+    if (zoneProblem !== undefined) {
+      return yield* new InvalidField({ field: "body.timezone", message: zoneProblem })
+    }
     const session = yield* (yield* AuthService).signUp(body)
+    if (body.timezone !== undefined) {
+      yield* settings.put(session.user.id, { ...DEFAULT_SETTINGS, timezone: body.timezone })
+    }
     return { status: 201 as const, body: session }
   }),
 )
 
+/** Sign-in: a per-address limit, then the per-(account, client) throttle (LoginThrottle.ts, docs/security.md). */
 const SignIn = publicRoute(c.auth.signIn, ({ body, request }) =>
   Effect.gen(function* () {
     const limiter = yield* RateLimiter
-    yield* limiter.check("sign-in", request, body.email)
+    const throttle = yield* LoginThrottle
+    const client = limiter.clientOf(request)
+    yield* limiter.check("sign-in", request)
+    yield* throttle.admit(body.email, client)
     const session = yield* (yield* AuthService).signIn(body)
+    yield* throttle.succeeded(body.email, client)
     return { status: 200 as const, body: session }
   }),
 )

@@ -3,25 +3,12 @@ import { apiContract } from "@todo/contracts"
 import { DeadLetters } from "@todo/core/events/DeadLetters"
 import { type RouteInput, type RouteOutput, route } from "@todo/runtime/http/ContractRouter"
 import type { ProblemInit } from "@todo/runtime/http/Problem"
-import { Config, Effect, Layer } from "effect"
+import { Effect, Layer } from "effect"
 import { Forbidden } from "../auth/AuthErrors.ts"
 import { CurrentUser } from "../auth/CurrentUser.ts"
+import { Roles } from "../auth/Roles.ts"
 import { authenticated } from "./Authentication.ts"
 import { toProblem } from "./Problems.ts"
-
-/** `ADMIN_EMAILS`: a comma-separated list, compared case-insensitively; unset or empty means nobody is admin. */
-export const AdminEmails = Config.String("ADMIN_EMAILS").pipe(
-  Config.withDefault(""),
-  Config.map(
-    (list) =>
-      new Set(
-        list
-          .split(",")
-          .map((e) => e.trim().toLowerCase())
-          .filter((e) => e !== ""),
-      ),
-  ),
-)
 
 /** A replay of a dead letter whose envelope holds no valid task event: it cannot be replayed, only deleted. */
 const toAdminProblem = (error: unknown): ProblemInit =>
@@ -35,12 +22,11 @@ const c = apiContract.admin.deadLetters
 
 /**
  * The operator's dead-letter routes (docs/architecture.md "Dead letters"): list, replay through the outbox with
- * the original event id, delete. Only for accounts whose email is in ADMIN_EMAILS; everyone else gets 403.
+ * the original event id, delete. Only for accounts with the admin role (granted by `npm run admin -- grant`);
+ * everyone else gets 403.
  */
 export const AdminRoutes = Layer.unwrap(
-  Effect.gen(function* () {
-    const admins = yield* AdminEmails
-
+  Effect.sync(() => {
     const adminRoute = <R extends AppRoute, E, Rq>(
       appRoute: R,
       handler: (input: RouteInput<R>) => Effect.Effect<RouteOutput<R>, E, Rq>,
@@ -51,7 +37,7 @@ export const AdminRoutes = Layer.unwrap(
           authenticated(
             Effect.gen(function* () {
               const user = yield* CurrentUser
-              if (!admins.has(user.email.toLowerCase())) {
+              if (!(yield* (yield* Roles).isAdmin(user.id))) {
                 return yield* new Forbidden({ message: "This route is for administrators." })
               }
               return yield* handler(input)

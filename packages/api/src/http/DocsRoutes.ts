@@ -1,5 +1,7 @@
 import { readFileSync } from "node:fs"
-import { join } from "node:path"
+import { createRequire } from "node:module"
+import { dirname, join } from "node:path"
+import { problemResponse } from "@todo/runtime/http/Problem"
 import { Effect, Layer } from "effect"
 import { HttpRouter, HttpServerResponse } from "effect/http"
 
@@ -32,8 +34,41 @@ const loadDocument = () => {
   return document
 }
 
-/** Scalar renders the document; pinned, loaded by the reader's browser. */
-const SCALAR = "https://cdn.jsdelivr.net/npm/@scalar/api-reference@1.72.1/dist/browser/standalone.min.js"
+/**
+ * The interactive reference is Swagger UI, served from the swagger-ui-dist package (installed with the API, read
+ * on first use): the page works offline and loads nothing from another origin, and it runs under the same strict
+ * Content-Security-Policy as everything else, so the page starts it from a file of ours, not an inline script.
+ */
+const SWAGGER_DIR = dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"))
+
+const ASSETS: Record<string, { readonly file: string; readonly contentType: string }> = {
+  "swagger-ui.css": { file: "swagger-ui.css", contentType: "text/css; charset=utf-8" },
+  "swagger-ui-bundle.js": { file: "swagger-ui-bundle.js", contentType: "text/javascript; charset=utf-8" },
+  "favicon-32x32.png": { file: "favicon-32x32.png", contentType: "image/png" },
+}
+
+const assetCache = new Map<string, Uint8Array>()
+const asset = (name: string) => {
+  let bytes = assetCache.get(name)
+  if (bytes === undefined) {
+    bytes = readFileSync(join(SWAGGER_DIR, ASSETS[name]!.file))
+    assetCache.set(name, bytes)
+  }
+  return bytes
+}
+
+/** Starts Swagger UI on the generated document; no validator badge (it would call a third-party service). */
+const initScript = `window.addEventListener("load", function () {
+  window.ui = SwaggerUIBundle({
+    url: "/api/openapi.json",
+    dom_id: "#swagger-ui",
+    deepLinking: true,
+    validatorUrl: null,
+    presets: [SwaggerUIBundle.presets.apis],
+    layout: "BaseLayout",
+  })
+})
+`
 
 const docsPage = `<!doctype html>
 <html lang="en">
@@ -41,11 +76,14 @@ const docsPage = `<!doctype html>
     <meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <title>todo-app API reference</title>
+    <link rel="icon" type="image/png" href="/api/docs/favicon-32x32.png" />
+    <link rel="stylesheet" href="/api/docs/swagger-ui.css" />
   </head>
   <body>
     <noscript>The interactive reference needs JavaScript; the raw document is at <a href="/api/openapi.json">/api/openapi.json</a>.</noscript>
-    <script id="api-reference" data-url="/api/openapi.json"></script>
-    <script src="${SCALAR}" crossorigin></script>
+    <div id="swagger-ui"></div>
+    <script src="/api/docs/swagger-ui-bundle.js"></script>
+    <script src="/api/docs/init.js"></script>
   </body>
 </html>`
 
@@ -60,5 +98,24 @@ export const DocsRoutes = Layer.mergeAll(
     "GET",
     "/api/docs",
     Effect.sync(() => HttpServerResponse.html(docsPage)),
+  ),
+  HttpRouter.add(
+    "GET",
+    "/api/docs/init.js",
+    Effect.sync(() => HttpServerResponse.text(initScript, { contentType: "text/javascript; charset=utf-8" })),
+  ),
+  HttpRouter.add(
+    "GET",
+    "/api/docs/:asset",
+    Effect.gen(function* () {
+      const { asset: name } = yield* HttpRouter.params
+      if (name === undefined || !Object.hasOwn(ASSETS, name)) {
+        return problemResponse({ status: 404, detail: "No such asset of the API reference." })
+      }
+      return HttpServerResponse.uint8Array(asset(name), {
+        contentType: ASSETS[name]!.contentType,
+        headers: { "cache-control": "public, max-age=86400" },
+      })
+    }),
   ),
 )

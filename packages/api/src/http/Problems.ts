@@ -25,6 +25,7 @@ export const toProblem = (error: unknown): ProblemInit => {
       }
     case "SuggestionNotPending":
       return { status: 409, detail: `The suggestion is already ${e.status}.` }
+    case "InvalidField":
     case "InvalidTaskField":
       return {
         status: 400,

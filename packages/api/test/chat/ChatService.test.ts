@@ -96,6 +96,7 @@ const ServiceUnderTest = Layer.unwrap(
           UserSettings.of({
             get: () => Effect.succeed({ timezone: "Asia/Kolkata", agentsEnabled: true }),
             put: (_userId, s) => Effect.succeed(s),
+            checkZone: () => undefined,
           }),
         ),
       ]),

@@ -7,6 +7,9 @@ import { createTestDatabase, runLayer, waitUntilReady } from "@todo/testkit"
 import { ConfigProvider, Effect, Layer, Logger, Redacted } from "effect"
 import { AppLive } from "../../src/AppLive.ts"
 
+/** The auth secret every test app runs with (a test may sign what the server signs, e.g. a cursor). */
+export const TEST_AUTH_SECRET = "test-secret-test-secret-test-secret-0123456789"
+
 /**
  * The one-process system on a fresh database and a free loopback port, as a test fixture: real HTTP, real
  * PostgreSQL, the in-process bus. `stop` shuts it down and drops the database.
@@ -24,7 +27,7 @@ export const startTestApp = async (
     database: pgClientLayer(Redacted.make(db.url), 10),
     server: NodeHttpServer.layer(() => createServer(), { port, host: "127.0.0.1" }),
     auth: Layer.succeed(AuthConfig, {
-      secret: Redacted.make("test-secret-test-secret-test-secret-0123456789"),
+      secret: Redacted.make(TEST_AUTH_SECRET),
       baseURL: `http://127.0.0.1:${port}`,
     }),
     ...(options.webDist !== undefined ? { webDist: options.webDist } : {}),

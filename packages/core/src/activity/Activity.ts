@@ -1,9 +1,9 @@
 import { decodeTaskEventSync, type TaskEvent } from "@todo/contracts"
-import { Context, Effect, Layer } from "effect"
+import { Context, Effect, Layer, Schema } from "effect"
 import { SqlClient } from "effect/sql/SqlClient"
 import type { SqlError } from "effect/sql/SqlError"
-import { decodeCursor, pageOf } from "../Cursor.ts"
-import { InvalidCursor, TaskNotFound } from "../Errors.ts"
+import { decodeCursor, pageOf, SerialId } from "../Cursor.ts"
+import { type InvalidCursor, TaskNotFound } from "../Errors.ts"
 
 export interface ActivityPage {
   readonly items: ReadonlyArray<TaskEvent>
@@ -44,15 +44,14 @@ export class Activity extends Context.Service<
           const signature = `activity:${taskId ?? "*"}`
           let before = sql``
           if (page.cursor !== undefined) {
-            const c = decodeCursor(page.cursor, signature)
-            if (c instanceof InvalidCursor) return yield* c
+            const c = yield* decodeCursor(page.cursor, { signature, value: Schema.Null, id: SerialId })
             before = sql`AND id < ${c.id}`
           }
           const rows = yield* sql<{ id: string; payload: unknown }>`
             SELECT id::text AS id, payload FROM outbox
             WHERE user_id = ${userId} ${taskId !== undefined ? sql`AND task_id = ${taskId}` : sql``} ${before}
             ORDER BY id DESC LIMIT ${limit + 1}`
-          return pageOf(
+          return yield* pageOf(
             rows,
             limit,
             signature,

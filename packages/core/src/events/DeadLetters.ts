@@ -3,8 +3,8 @@ import { Context, Effect, Layer, Option, Schema } from "effect"
 import { count, deadLetters } from "@todo/runtime/Metrics"
 import { SqlClient } from "effect/sql/SqlClient"
 import type { SqlError } from "effect/sql/SqlError"
-import { decodeCursor, pageOf } from "../Cursor.ts"
-import { InvalidCursor } from "../Errors.ts"
+import { decodeCursor, MicrosInstant, pageOf, UuidId } from "../Cursor.ts"
+import type { InvalidCursor } from "../Errors.ts"
 import { isoMicros } from "../tasks/TaskQuery.ts"
 import { Outbox } from "../outbox/Outbox.ts"
 
@@ -130,14 +130,17 @@ export class DeadLetters extends Context.Service<
         const limit = query.limit ?? 50
         let after = sql``
         if (query.cursor !== undefined) {
-          const c = decodeCursor(query.cursor, "dead-letters")
-          if (c instanceof InvalidCursor) return yield* c
+          const c = yield* decodeCursor(query.cursor, {
+            signature: "dead-letters",
+            value: MicrosInstant,
+            id: UuidId,
+          })
           after = sql`WHERE (last_seen_at, id) < (${c.v}, ${c.id})`
         }
         const rows = yield* sql<DeadLetterRow & { cursor_at: string }>`
           SELECT ${columns}, ${sql.literal(isoMicros("last_seen_at"))} AS cursor_at
           FROM dead_letters ${after} ORDER BY last_seen_at DESC, id DESC LIMIT ${limit + 1}`
-        return pageOf(rows, limit, "dead-letters", (r) => r.cursor_at, toDeadLetter)
+        return yield* pageOf(rows, limit, "dead-letters", (r) => r.cursor_at, toDeadLetter)
       })
 
       const find = Effect.fn("DeadLetters.find")(function* (id: string) {

@@ -3,8 +3,8 @@ import type { Notification } from "@todo/contracts"
 import { Context, Effect, Layer, Option, Schema } from "effect"
 import { SqlClient } from "effect/sql/SqlClient"
 import type { SqlError } from "effect/sql/SqlError"
-import { decodeCursor, pageOf } from "../Cursor.ts"
-import { InvalidCursor } from "../Errors.ts"
+import { decodeCursor, MicrosInstant, pageOf, UuidId } from "../Cursor.ts"
+import type { InvalidCursor } from "../Errors.ts"
 import { isoMicros } from "../tasks/TaskQuery.ts"
 
 export class NotificationNotFound extends Schema.TaggedError<NotificationNotFound>()("NotificationNotFound", {
@@ -85,14 +85,13 @@ export class Notifications extends Context.Service<
         if (query.unread === "true") filters.push(sql`read_at IS NULL`)
         if (query.unread === "false") filters.push(sql`read_at IS NOT NULL`)
         if (query.cursor !== undefined) {
-          const c = decodeCursor(query.cursor, signature)
-          if (c instanceof InvalidCursor) return yield* c
+          const c = yield* decodeCursor(query.cursor, { signature, value: MicrosInstant, id: UuidId })
           filters.push(sql`(created_at, id) < (${c.v}, ${c.id})`)
         }
         const rows = yield* sql<NotificationRow & { cursor_at: string }>`
           SELECT ${columns}, ${sql.literal(isoMicros("created_at"))} AS cursor_at FROM notifications
           WHERE ${sql.and(filters)} ORDER BY created_at DESC, id DESC LIMIT ${limit + 1}`
-        return pageOf(rows, limit, signature, (r) => r.cursor_at, toNotification)
+        return yield* pageOf(rows, limit, signature, (r) => r.cursor_at, toNotification)
       })
 
       const markRead = Effect.fn("Notifications.markRead")(function* (userId: string, id: string) {

@@ -5,8 +5,8 @@ import { count, suggestionsCreated } from "@todo/runtime/Metrics"
 import { SqlClient } from "effect/sql/SqlClient"
 import type { SqlError } from "effect/sql/SqlError"
 import type { Fragment } from "effect/sql/Statement"
-import { decodeCursor, pageOf } from "../Cursor.ts"
-import { InvalidCursor } from "../Errors.ts"
+import { decodeCursor, MicrosInstant, pageOf, UuidId } from "../Cursor.ts"
+import type { InvalidCursor } from "../Errors.ts"
 import { isoMicros } from "../tasks/TaskQuery.ts"
 
 interface SuggestionRow {
@@ -95,15 +95,14 @@ export class SuggestionRepo extends Context.Service<
         where.push(status === "all" ? sql.in("status", LISTED) : sql`status = ${status}`)
         if (query.taskId !== undefined) where.push(sql`task_id = ${query.taskId}`)
         if (query.cursor !== undefined) {
-          const c = decodeCursor(query.cursor, signature)
-          if (c instanceof InvalidCursor) return yield* c
+          const c = yield* decodeCursor(query.cursor, { signature, value: MicrosInstant, id: UuidId })
           where.push(sql`(created_at, id) < (${c.v}, ${c.id})`)
         }
         const rows = yield* sql<SuggestionRow & { cursor_at: string }>`
           SELECT ${columns}, ${sql.literal(isoMicros("created_at"))} AS cursor_at
           FROM suggestions WHERE ${sql.and(where)}
           ORDER BY created_at DESC, id DESC LIMIT ${limit + 1}`
-        return pageOf(rows, limit, signature, (r) => r.cursor_at, toSuggestion)
+        return yield* pageOf(rows, limit, signature, (r) => r.cursor_at, toSuggestion)
       })
 
       const findForUpdate = Effect.fn("SuggestionRepo.findForUpdate")(function* (userId: string, id: string) {

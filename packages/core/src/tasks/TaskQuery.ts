@@ -1,4 +1,6 @@
 import type { ListTasksQuery } from "@todo/contracts"
+import { Schema } from "effect"
+import { MicrosInstant } from "../Cursor.ts"
 
 /**
  * How a list request sorts: the SQL expression of the sort key, its direction, and how NULLs order (always last:
@@ -13,34 +15,56 @@ export interface SortPlan {
   readonly nullable: boolean
   /** Binds a cursor to the sort and filters it was made for. */
   readonly signature: string
+  /** What the sort key of a cursor must be (it reaches SQL as a parameter compared with the key). */
+  readonly cursorValue: Schema.Codec<string | null, unknown>
 }
 
 /** A timestamp as ISO 8601 text with microseconds, which PostgreSQL parses back to the same instant. */
 export const isoMicros = (column: string) =>
   `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
 
+const PriorityRank = Schema.String.check(Schema.isPattern(/^[1-4]$/))
+// lower() may lengthen a 200-character title a little (e.g. İ → i̇); never beyond twice.
+const LowerTitle = Schema.String.check(Schema.isMaxLength(400))
+const Rank = Schema.String.check(Schema.isPattern(/^\d{1,12}(\.\d{1,12})?$/))
+
 const expressions = {
-  dueDate: { expression: "due_date", text: isoMicros("due_date"), nullable: true, defaultOrder: "asc" },
+  dueDate: {
+    expression: "due_date",
+    text: isoMicros("due_date"),
+    nullable: true,
+    defaultOrder: "asc",
+    value: Schema.NullOr(MicrosInstant),
+  },
   priority: {
     expression: "priority_rank",
     text: "priority_rank::text",
     nullable: false,
     defaultOrder: "desc",
+    value: PriorityRank,
   },
   createdAt: {
     expression: "created_at",
     text: isoMicros("created_at"),
     nullable: false,
     defaultOrder: "desc",
+    value: MicrosInstant,
   },
   updatedAt: {
     expression: "updated_at",
     text: isoMicros("updated_at"),
     nullable: false,
     defaultOrder: "desc",
+    value: MicrosInstant,
   },
-  title: { expression: "lower(title)", text: "lower(title)", nullable: false, defaultOrder: "asc" },
-  rank: { expression: "rank", text: "rank::text", nullable: false, defaultOrder: "desc" },
+  title: {
+    expression: "lower(title)",
+    text: "lower(title)",
+    nullable: false,
+    defaultOrder: "asc",
+    value: LowerTitle,
+  },
+  rank: { expression: "rank", text: "rank::text", nullable: false, defaultOrder: "desc", value: Rank },
 } as const
 
 /** A search without an explicit sort is ordered by relevance; everything else by newest first. */
@@ -64,6 +88,7 @@ export const sortPlan = (query: ListTasksQuery): SortPlan => {
     order,
     nullable: e.nullable,
     signature: `${key}:${order}:${hash(filters)}`,
+    cursorValue: e.value,
   }
 }
 

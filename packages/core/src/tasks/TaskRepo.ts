@@ -3,8 +3,8 @@ import { Context, Effect, Layer, Option } from "effect"
 import { SqlClient } from "effect/sql/SqlClient"
 import type { SqlError } from "effect/sql/SqlError"
 import type { Fragment } from "effect/sql/Statement"
-import { type CursorPayload, decodeCursor, pageOf } from "../Cursor.ts"
-import { InvalidCursor } from "../Errors.ts"
+import { decodeCursor, pageOf, UuidId } from "../Cursor.ts"
+import type { InvalidCursor } from "../Errors.ts"
 import { sortPlan, toPrefixTsQuery } from "./TaskQuery.ts"
 import { TASK_COLUMNS, type TaskRow, toTask } from "./TaskRow.ts"
 
@@ -111,12 +111,14 @@ export class TaskRepo extends Context.Service<
       const list = Effect.fnUntraced(function* (userId: string, query: ListTasksQuery, now: Date) {
         const plan = sortPlan(query)
         const limit = query.limit ?? DEFAULT_LIMIT
-        let cursor: CursorPayload | undefined
-        if (query.cursor !== undefined) {
-          const decoded = decodeCursor(query.cursor, plan.signature)
-          if (decoded instanceof InvalidCursor) return yield* decoded
-          cursor = decoded
-        }
+        const cursor =
+          query.cursor === undefined
+            ? undefined
+            : yield* decodeCursor(query.cursor, {
+                signature: plan.signature,
+                value: plan.cursorValue,
+                id: UuidId,
+              })
         const tsquery = query.q !== undefined ? toPrefixTsQuery(query.q) : undefined
         if (query.q !== undefined && tsquery === undefined) return { items: [], nextCursor: null }
 
@@ -162,7 +164,7 @@ export class TaskRepo extends Context.Service<
           ${keyset.length > 0 ? sql`WHERE ${sql.and(keyset)}` : sql``}
           ORDER BY ${key} ${direction} NULLS LAST, id ${direction}
           LIMIT ${limit + 1}`
-        return pageOf(rows, limit, plan.signature, (r) => r.sort_text, toTask)
+        return yield* pageOf(rows, limit, plan.signature, (r) => r.sort_text, toTask)
       })
 
       const tags = Effect.fnUntraced(function* (userId: string) {

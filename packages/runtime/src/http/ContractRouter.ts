@@ -1,5 +1,5 @@
 import type { AppRoute, ServerInferRequest, ServerInferResponses } from "@ts-rest/core"
-import { Cause, Effect, Exit, Option, Predicate, Schema } from "effect"
+import { ByteSize, Effect, Option, Predicate, Schema } from "effect"
 import { HttpIncomingMessage, HttpRouter, HttpServerRequest, HttpServerResponse } from "effect/http"
 import { observeRequest } from "./Observability.ts"
 import { problemResponse, type ProblemInit } from "./Problem.ts"
@@ -80,25 +80,42 @@ const requestUrl = (request: HttpServerRequest.HttpServerRequest) =>
 const invalid = (issues: ReadonlyArray<FieldIssue>) =>
   problemResponse({ status: 400, detail: "The request is not valid: see errors.", errors: issues })
 
+const tooLarge = () =>
+  problemResponse({
+    status: 413,
+    detail: `The body is larger than ${MAX_BODY_BYTES} bytes.`,
+    // The rest of an oversized body is not worth reading: the connection closes after this answer.
+    headers: { connection: "close" },
+  })
+
+/** Node's reader fails with a `MaxBytesError` (wrapped in the server's own error) once a body passes the limit. */
+const isMaxBytes = (error: unknown): boolean => {
+  for (let e = error, depth = 0; Predicate.isObject(e) && depth < 4; e = e.cause, depth++) {
+    if (e._tag === "MaxBytesError") return true
+  }
+  return false
+}
+
 const readJsonBody = (request: HttpServerRequest.HttpServerRequest) =>
   Effect.gen(function* () {
+    // A declared length over the limit is refused before a byte is read; a chunked body is counted as it arrives.
     const length = Number(request.headers["content-length"] ?? "0")
-    if (length > MAX_BODY_BYTES) {
-      return err(problemResponse({ status: 413, detail: `The body is larger than ${MAX_BODY_BYTES} bytes.` }))
-    }
+    if (length > MAX_BODY_BYTES) return err(tooLarge())
     const contentType = request.headers["content-type"] ?? ""
     const text = yield* request.text.pipe(
-      Effect.provideService(HttpIncomingMessage.MaxBodySize, MAX_BODY_BYTES as never),
-      Effect.exit,
+      Effect.provideService(HttpIncomingMessage.MaxBodySize, ByteSize.bytes(MAX_BODY_BYTES)),
+      Effect.map((value) => ok(value)),
+      Effect.catch((error) =>
+        Effect.succeed(
+          err(
+            isMaxBytes(error)
+              ? tooLarge()
+              : problemResponse({ status: 400, detail: "The request body could not be read." }),
+          ),
+        ),
+      ),
     )
-    if (Exit.isFailure(text)) {
-      const tooLarge = Cause.prettyErrors(text.cause).some((e) => /BodyTooLarge|too large/i.test(String(e)))
-      return err(
-        tooLarge
-          ? problemResponse({ status: 413, detail: `The body is larger than ${MAX_BODY_BYTES} bytes.` })
-          : problemResponse({ status: 400, detail: "The request body could not be read." }),
-      )
-    }
+    if (!text.ok) return text
     if (text.value.trim() === "") {
       return err(
         problemResponse({

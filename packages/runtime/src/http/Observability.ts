@@ -1,6 +1,7 @@
 import { Effect, Layer, Metric } from "effect"
 import { HttpMiddleware, HttpRouter, type HttpServerRequest } from "effect/http"
 import { httpRequestDuration, MetricsRoute } from "../Metrics.ts"
+import { ResponseEdge } from "./ResponseEdge.ts"
 
 export interface RoutePattern {
   readonly method: string
@@ -54,10 +55,11 @@ export const observeRequest = (
 
 /**
  * Serves an app's routes the way every service does: the built-in per-request span named by route pattern, our
- * own request log (with route, status, duration, correlation id) instead of the built-in one, and `GET /metrics`.
+ * own request log (with route, status, duration, correlation id) instead of the built-in one, `GET /metrics`, and
+ * the response edge (security headers on everything, problem+json for what no route could take).
  */
 export const serveObserved = <A, E, R>(routes: Layer.Layer<A, E, R>, patterns: ReadonlyArray<RoutePattern>) =>
-  HttpRouter.serve(Layer.mergeAll(routes, MetricsRoute), {
+  HttpRouter.serve(Layer.mergeAll(routes, MetricsRoute, ResponseEdge), {
     disableLogger: true,
     disableListenLog: true,
   }).pipe(
