@@ -628,6 +628,30 @@ describe.skipIf(helm === undefined)("helm chart todo-app", () => {
     })
   })
 
+  describe("admin Job", () => {
+    it("is off by default and runs the admin command with the app Secret's DATABASE_URL when enabled", () => {
+      for (const docs of [doks, local])
+        expect(byKind<Job>(docs, "Job").map((j) => j.metadata.name)).not.toContain("todo-admin-1")
+      const docs = helmTemplate(h, [
+        "--set",
+        "adminJob.enabled=true,adminJob.command=grant,adminJob.email=ops@example.com,adminJob.actor=release-bot",
+      ])
+      const c = find<Job>(docs, "Job", "todo-admin-1").spec.template.spec.containers[0] as Container
+      expect(c.command).toEqual(["node", "packages/api/src/bin/admin.ts", "grant", "ops@example.com"])
+      expect(c.env?.find((e) => e.name === "DATABASE_URL")?.valueFrom?.secretKeyRef?.key).toBe("DATABASE_URL")
+      expect(c.env?.find((e) => e.name === "ADMIN_ACTOR")?.value).toBe("release-bot")
+      for (const docs of [doks, local])
+        expect(find(docs, "ConfigMap", "todo-config").data).not.toHaveProperty("ADMIN_EMAILS")
+    })
+
+    it("refuses a grant without an email and a command it does not know", () => {
+      expect(() => helmTemplate(h, ["--set", "adminJob.enabled=true,adminJob.command=grant"])).toThrow(
+        /adminJob.email/,
+      )
+      expect(() => helmTemplate(h, ["--set", "adminJob.enabled=true,adminJob.command=promote"])).toThrow()
+    })
+  })
+
   describe("Dapr resources rendered by the chart", () => {
     const standalone = <T>(file: string) => parseYamlFile<T>(join(daprDir, "components", file))
 

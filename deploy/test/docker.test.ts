@@ -1,5 +1,6 @@
 // The images: deploy/docker/{api,agent,web}.Dockerfile, the nginx config and .dockerignore.
 // No Docker engine here, so the Dockerfiles are checked statically against the repository.
+import { CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from "@todo/runtime/http/ResponseEdge"
 import { existsSync, readdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
@@ -279,6 +280,20 @@ describe("nginx config for the SPA", () => {
     expect(block("/assets/")).toContain("try_files $uri =404;")
     expect(block("= /index.html")).toContain('add_header Cache-Control "no-cache" always;')
     expect(block("/")).toContain("try_files $uri /index.html;")
+  })
+
+  it("sends the API's security headers (the same CSP) on every page and asset", () => {
+    for (const location of ["/assets/", "= /index.html", "/"]) {
+      expect(block(location)).toContain(
+        `add_header Content-Security-Policy "${CONTENT_SECURITY_POLICY}" always;`,
+      )
+      for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
+        const header = name.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase())
+        expect(block(location).toLowerCase(), `${location} ${name}`).toContain(
+          `add_header ${header} "${value}" always;`.toLowerCase(),
+        )
+      }
+    }
   })
 })
 
