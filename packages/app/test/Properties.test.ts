@@ -1,4 +1,4 @@
-import { CreateTask, ListTasksQuery, UpdateTask } from "@todo/contracts"
+import { CreateTask, isEmailAddress, ListTasksQuery, UpdateTask } from "@todo/contracts"
 import { queryRows, signUp } from "@todo/testkit"
 import { Schema } from "effect"
 import fc from "fast-check"
@@ -164,6 +164,9 @@ describe("property: the API accepts every valid body and answers every invalid o
       value: fc.oneof(
         fc.string({ maxLength: 20 }),
         fc.constantFrom("open", "all", "high", "dueDate", "desc", "true", "10", "2030-01-01T00:00:00Z"),
+        // NUL in any parameter, and instants at and past the year bounds.
+        fc.string({ maxLength: 10 }).map((v) => `${v}\u0000`),
+        fc.constantFrom("0000-06-01T00:00:00Z", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z"),
       ),
     })
     await fc.assert(
@@ -202,6 +205,115 @@ describe("property: the API accepts every valid body and answers every invalid o
         expect(decodes(UpdateTask, body)).toBe(true)
         const res = await send("PATCH", `/api/tasks/${created.id}`, body)
         expect(res.status, res.text).toBe(200)
+      }),
+      { numRuns: 40 },
+    )
+  }, 60_000)
+
+  // Classes of hostile input (issue 12): each property states what the contract says and checks the server agrees.
+  const malformed = fc.constantFrom("\u0000", "\ud800", "\udfff", "\ud83d")
+
+  it("a NUL or an unpaired surrogate anywhere in any string field is a 400 naming that field, and writes nothing", async () => {
+    const before = (await queryRows<{ n: string }>(app.databaseUrl, "SELECT count(*) AS n FROM tasks"))[0]!.n
+    const field = fc.constantFrom("title", "description", "tags", "recurrence")
+    await fc.assert(
+      fc.asyncProperty(validCreate, field, malformed, fc.nat(), async (body, key, bad, at) => {
+        const inject = (s: string) => s.slice(0, at % (s.length + 1)) + bad + s.slice(at % (s.length + 1))
+        const invalid: Record<string, unknown> = { ...body }
+        if (key === "tags") invalid.tags = [inject("tag")]
+        else if (key === "recurrence") invalid.recurrence = inject("FREQ=DAILY;INTERVAL=2")
+        else invalid[key] = inject(String(body[key as "title"] ?? "text"))
+        expect(decodes(CreateTask, invalid)).toBe(false)
+        const res = await send("POST", "/api/tasks", invalid)
+        expect(res.status, `${JSON.stringify(invalid).slice(0, 200)} → ${res.text}`).toBe(400)
+        const paths = (JSON.parse(res.text) as { errors: Array<{ path: string }> }).errors.map((e) => e.path)
+        expect(
+          paths.some((p) => p.startsWith(`body.${key}`)),
+          paths.join(),
+        ).toBe(true)
+      }),
+      { numRuns: 80 },
+    )
+    const after = (await queryRows<{ n: string }>(app.databaseUrl, "SELECT count(*) AS n FROM tasks"))[0]!.n
+    expect(after).toBe(before)
+  }, 60_000)
+
+  it("instants: accepted exactly when their UTC year is 1–9999", async () => {
+    const pad = (n: number, w: number) => String(n).padStart(w, "0")
+    const instant = fc
+      .record({
+        year: fc.oneof(
+          fc.integer({ min: 0, max: 2 }),
+          fc.integer({ min: 9998, max: 9999 }),
+          fc.integer({ min: 0, max: 9999 }),
+        ),
+        month: fc.integer({ min: 1, max: 12 }),
+        day: fc.integer({ min: 1, max: 28 }),
+        hour: fc.integer({ min: 0, max: 23 }),
+        offset: fc.integer({ min: -14, max: 14 }),
+      })
+      .map(({ year, month, day, hour, offset }) => {
+        const zone = offset === 0 ? "Z" : `${offset < 0 ? "-" : "+"}${pad(Math.abs(offset), 2)}:00`
+        return `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}T${pad(hour, 2)}:00:00${zone}`
+      })
+    await fc.assert(
+      fc.asyncProperty(instant, async (dueDate) => {
+        const year = new Date(dueDate).getUTCFullYear()
+        const inRange = Number(dueDate.slice(0, 4)) >= 1 && year >= 1 && year <= 9999
+        const res = await send("POST", "/api/tasks", { title: "instant", dueDate })
+        expect(res.status, `${dueDate} → ${res.text}`).toBe(inRange ? 201 : 400)
+        expect(decodes(CreateTask, { title: "instant", dueDate })).toBe(inRange)
+      }),
+      { numRuns: 60 },
+    )
+  }, 60_000)
+
+  it("any cursor the server did not make is a 400, never a page or a 5xx", async () => {
+    const cursor = fc.oneof(
+      fc.string({ maxLength: 80 }),
+      fc
+        .base64String({ maxLength: 120 })
+        .map((b) => b.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "")),
+      fc
+        .tuple(fc.jsonValue(), fc.base64String({ maxLength: 30 }))
+        .map(
+          ([v, mac]) =>
+            `${Buffer.from(JSON.stringify(v)).toString("base64url")}.${mac.replace(/[+/=]/g, "")}`,
+        ),
+    )
+    await fc.assert(
+      fc.asyncProperty(
+        cursor,
+        fc.constantFrom("/api/tasks", "/api/suggestions", "/api/activity"),
+        async (c, path) => {
+          const res = await send("GET", `${path}?cursor=${encodeURIComponent(c)}`)
+          expect(res.status, `${path} ${JSON.stringify(c)} → ${res.text}`).toBe(400)
+          expect(res.contentType).toContain("application/problem+json")
+        },
+      ),
+      { numRuns: 120 },
+    )
+  }, 60_000)
+
+  it("sign-up takes an email exactly when the contract's rule (Better Auth's) does, never a 5xx", async () => {
+    let n = 0
+    const email = fc.oneof(
+      fc.emailAddress().filter((e) => e.length < 200),
+      fc.emailAddress().map((e) => `${e}.`),
+      fc.tuple(fc.emailAddress(), fc.constantFrom("\u200b", "é", '"', "..", " ")).map(([e, c]) => c + e),
+    )
+    await fc.assert(
+      fc.asyncProperty(email, async (raw) => {
+        // A fresh local part each run, so a valid address is a 201, not a 409 from an earlier run.
+        const address = `${n++}${raw}`
+        const res = await send("POST", "/api/auth/sign-up", {
+          email: address,
+          password: "a long passphrase",
+          name: "P",
+        })
+        expect(res.status, `${JSON.stringify(address)} → ${res.text}`).toBe(
+          isEmailAddress(address) ? 201 : 400,
+        )
       }),
       { numRuns: 40 },
     )
