@@ -100,7 +100,7 @@ const outbox = (taskId: string) =>
     [taskId],
   )
 
-const NOT_FOUND = (id: string) => `No task with id ${id} among the user's tasks.`
+const NOT_FOUND = (id: string) => `No task with id ${id}.`
 
 describe("chat tools", () => {
   it("creates a task through create_task: tasks.created by actor chat, then the agent's overdue suggestion", async () => {

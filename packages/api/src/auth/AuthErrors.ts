@@ -1,15 +1,51 @@
+import { type HttpMeaning, INTERNAL, meaning } from "@todo/runtime/http/Problem"
 import { Schema } from "effect"
 
 export class Unauthorized extends Schema.TaggedError<Unauthorized>()("Unauthorized", {
   message: Schema.String,
-}) {}
-export class EmailTaken extends Schema.TaggedError<EmailTaken>()("EmailTaken", {}) {}
-export class InvalidCredentials extends Schema.TaggedError<InvalidCredentials>()("InvalidCredentials", {}) {}
-export class Forbidden extends Schema.TaggedError<Forbidden>()("Forbidden", { message: Schema.String }) {}
+}) {
+  get httpMeaning(): HttpMeaning {
+    return meaning(401, "unauthorized", this.message, {
+      headers: { "www-authenticate": 'Bearer realm="todo"' },
+    })
+  }
+}
+
+export class EmailTaken extends Schema.TaggedError<EmailTaken>()("EmailTaken", {}) {
+  get httpMeaning(): HttpMeaning {
+    return meaning(409, "email-taken", "An account with this email already exists.", {
+      errors: [{ path: "body.email", message: "already registered" }],
+    })
+  }
+}
+
+export class InvalidCredentials extends Schema.TaggedError<InvalidCredentials>()("InvalidCredentials", {}) {
+  get httpMeaning(): HttpMeaning {
+    return meaning(401, "invalid-credentials", "Wrong email or password.")
+  }
+}
+
+export class Forbidden extends Schema.TaggedError<Forbidden>()("Forbidden", { message: Schema.String }) {
+  get httpMeaning(): HttpMeaning {
+    return meaning(403, "forbidden", this.message)
+  }
+}
+
 export class RateLimited extends Schema.TaggedError<RateLimited>()("RateLimited", {
   retryAfterSeconds: Schema.Int,
-}) {}
+}) {
+  get httpMeaning(): HttpMeaning {
+    return meaning(429, "rate-limited", `Too many attempts; try again in ${this.retryAfterSeconds} s.`, {
+      headers: { "retry-after": String(this.retryAfterSeconds) },
+    })
+  }
+}
+
 /** Better Auth answered something we did not expect; a 5xx with nothing leaked. */
 export class AuthFailure extends Schema.TaggedError<AuthFailure>()("AuthFailure", {
   cause: Schema.Defect(),
-}) {}
+}) {
+  get httpMeaning(): HttpMeaning {
+    return INTERNAL
+  }
+}

@@ -6,6 +6,8 @@ import { RateLimited } from "./AuthErrors.ts"
 export interface ThrottlePolicy {
   /** Failures a client may make for an account before it has to wait. */
   readonly freeFailures: number
+  /** The first wait; each further failure doubles it. */
+  readonly baseDelayMs: number
   /** Failures for one account, from all clients together, after which each client gets one try. */
   readonly accountCeiling: number
   /** How long failures are remembered; also the longest wait. */
@@ -34,7 +36,7 @@ export const waitBeforeAttempt = (state: ThrottleState, policy: ThrottlePolicy, 
   const since = now - state.lastFailureAt
   if (state.accountFailures >= policy.accountCeiling) return Math.max(0, policy.windowMs - since)
   if (state.failures < policy.freeFailures) return 0
-  const delay = Math.min(1000 * 2 ** (state.failures - policy.freeFailures), policy.windowMs)
+  const delay = Math.min(policy.baseDelayMs * 2 ** (state.failures - policy.freeFailures), policy.windowMs)
   return Math.max(0, delay - since)
 }
 
@@ -59,6 +61,9 @@ export class LoginThrottle extends Context.Service<
       const window = yield* Config.Duration("AUTH_RATE_WINDOW").pipe(Config.withDefault(Duration.minutes(15)))
       const policy: ThrottlePolicy = {
         freeFailures: 3,
+        baseDelayMs: Duration.toMillis(
+          yield* Config.Duration("AUTH_SIGN_IN_DELAY").pipe(Config.withDefault(Duration.seconds(1))),
+        ),
         accountCeiling: yield* Config.Int("AUTH_RATE_LIMIT_PER_ACCOUNT").pipe(Config.withDefault(100)),
         windowMs: Duration.toMillis(window),
       }

@@ -150,7 +150,10 @@ export class ChatModel extends Context.Service<
   static readonly layer = Layer.effect(
     ChatModel,
     Effect.gen(function* () {
-      return ChatModel.make(yield* ChatModelConfig)
+      const model = ChatModel.make(yield* ChatModelConfig)
+      // Said once here; each chat call then answers 503 without an error log of its own.
+      if (!model.configured) yield* Effect.logInfo("chat is off: set OPENAI_API_KEY to turn it on")
+      return model
     }),
   )
 }

@@ -13,6 +13,7 @@ import { SuggestionService } from "@todo/core/suggestions/SuggestionService"
 import { TaskService } from "@todo/core/tasks/TaskService"
 import { Context, Effect, Layer, Predicate, Schema } from "effect"
 import { isSqlError, type SqlError } from "effect/sql/SqlError"
+import { isHttpError } from "@todo/runtime/http/Problem"
 import type { ModelTool } from "./ChatModel.ts"
 
 /**
@@ -109,27 +110,15 @@ const failure = (error: string, taskIds: ReadonlyArray<string> = []): ToolOutcom
 
 const quote = (title: string) => JSON.stringify(title)
 
-/** A domain error as an answer the model can act on (the same cases the REST API answers 4xx for). */
+/**
+ * A domain error as an answer the model can act on: the detail (and field) the REST API would answer with, from
+ * the error's own HTTP meaning.
+ */
 const domainFailure = (error: unknown): ToolOutcome => {
-  const e = (Predicate.isObject(error) ? error : {}) as Record<string, unknown>
-  switch (e._tag) {
-    case "TaskNotFound":
-      return failure(`No task with id ${String(e.taskId)} among the user's tasks.`)
-    case "InvalidTaskField":
-      return failure(`${String(e.field)}: ${String(e.message)}`)
-    case "VersionConflict":
-      return failure("The task changed meanwhile; read it again and retry.")
-    case "SuggestionNotFound":
-      return failure(`No suggestion with id ${String(e.suggestionId)} among the user's suggestions.`)
-    case "SuggestionNotPending":
-      return failure(`The suggestion is already ${String(e.status)}.`)
-    case "InvalidCursor":
-      return failure(`cursor: ${String(e.message)}`)
-    default:
-      return failure(
-        `The action failed (${String(e._tag ?? "error")}${typeof e.message === "string" ? `: ${e.message}` : ""}).`,
-      )
-  }
+  if (!isHttpError(error)) return failure("The action failed.")
+  const { detail, errors } = error.httpMeaning
+  const field = errors?.[0]?.path.replace(/^body\./, "")
+  return failure(field !== undefined && field !== "query.cursor" ? `${field}: ${detail}` : detail)
 }
 
 /** Domain errors become an answer to the model; a database error fails the whole request. */

@@ -1,22 +1,12 @@
 import type { AppRoute } from "@ts-rest/core"
 import { apiContract } from "@todo/contracts"
 import { DeadLetters } from "@todo/core/events/DeadLetters"
-import { type RouteInput, type RouteOutput, route } from "@todo/runtime/http/ContractRouter"
-import type { ProblemInit } from "@todo/runtime/http/Problem"
+import { type RouteError, type RouteInput, type RouteOutput, route } from "@todo/runtime/http/ContractRouter"
 import { Effect, Layer } from "effect"
 import { Forbidden } from "../auth/AuthErrors.ts"
 import { CurrentUser } from "../auth/CurrentUser.ts"
 import { Roles } from "../auth/Roles.ts"
 import { authenticated } from "./Authentication.ts"
-import { toProblem } from "./Problems.ts"
-
-/** A replay of a dead letter whose envelope holds no valid task event: it cannot be replayed, only deleted. */
-const toAdminProblem = (error: unknown): ProblemInit =>
-  typeof error === "object" &&
-  error !== null &&
-  (error as { _tag?: unknown })._tag === "DeadLetterNotReplayable"
-    ? { status: 409, detail: `${(error as { message: string }).message}; delete it instead.` }
-    : toProblem(error)
 
 const c = apiContract.admin.deadLetters
 
@@ -27,23 +17,20 @@ const c = apiContract.admin.deadLetters
  */
 export const AdminRoutes = Layer.unwrap(
   Effect.sync(() => {
-    const adminRoute = <R extends AppRoute, E, Rq>(
+    const adminRoute = <R extends AppRoute, E extends RouteError, Rq>(
       appRoute: R,
       handler: (input: RouteInput<R>) => Effect.Effect<RouteOutput<R>, E, Rq>,
     ) =>
-      route(
-        appRoute,
-        (input) =>
-          authenticated(
-            Effect.gen(function* () {
-              const user = yield* CurrentUser
-              if (!(yield* (yield* Roles).isAdmin(user.id))) {
-                return yield* new Forbidden({ message: "This route is for administrators." })
-              }
-              return yield* handler(input)
-            }),
-          ),
-        toAdminProblem,
+      route(appRoute, (input) =>
+        authenticated(
+          Effect.gen(function* () {
+            const user = yield* CurrentUser
+            if (!(yield* (yield* Roles).isAdmin(user.id))) {
+              return yield* new Forbidden({ message: "This route is for administrators." })
+            }
+            return yield* handler(input)
+          }),
+        ),
       )
 
     const List = adminRoute(c.list, ({ query }) =>

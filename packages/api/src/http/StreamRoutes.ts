@@ -1,11 +1,10 @@
 import { UserChanges } from "@todo/core/live/UserChanges"
 import { withRequestContext } from "@todo/runtime/http/ContractRouter"
-import { problemResponse } from "@todo/runtime/http/Problem"
+import { meaningOf, problemResponse } from "@todo/runtime/http/Problem"
 import { Config, Context, Deferred, Effect, Layer, type Scope, Stream } from "effect"
 import { HttpRouter, HttpServerResponse } from "effect/http"
 import { CurrentUser } from "../auth/CurrentUser.ts"
 import { authenticated } from "./Authentication.ts"
-import { toProblem } from "./Problems.ts"
 
 /**
  * The open live streams of each user in this process, at most `SSE_MAX_STREAMS_PER_USER` (default 6): opening one
@@ -81,6 +80,6 @@ export const StreamRoutes = HttpRouter.add(
           headers: { "cache-control": "no-cache", "x-accel-buffering": "no" },
         })
       }),
-    ).pipe(Effect.catch((error) => Effect.succeed(problemResponse(toProblem(error))))),
+    ).pipe(Effect.catch((error) => Effect.succeed(problemResponse(meaningOf(error))))),
   ),
 )

@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest"
 import { type ThrottlePolicy, waitBeforeAttempt } from "../../src/auth/LoginThrottle.ts"
 import { passwordProblem } from "../../src/auth/PasswordPolicy.ts"
 
-const policy: ThrottlePolicy = { freeFailures: 3, accountCeiling: 100, windowMs: 15 * 60_000 }
+const policy: ThrottlePolicy = {
+  freeFailures: 3,
+  baseDelayMs: 1000,
+  accountCeiling: 100,
+  windowMs: 15 * 60_000,
+}
 const at = 1_000_000_000_000
 
 describe("waitBeforeAttempt", () => {

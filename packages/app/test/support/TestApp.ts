@@ -19,7 +19,14 @@ export const startTestApp = async (
 ) => {
   // Every test signs up from 127.0.0.1: the per-IP limit would throttle a test file, not an attacker.
   // The overdue sweep would race the event path that tests assert on; the agents' own tests cover the sweep.
-  const env = { AUTH_RATE_LIMIT_PER_IP: "100000", OVERDUE_SWEEP_START: "1 hour", ...options.env }
+  // A throttled client's first wait is 10 minutes, not 1 s: a test's next attempt is never late enough to get through,
+  // however slow the machine (the doubling itself is unit-tested).
+  const env = {
+    AUTH_RATE_LIMIT_PER_IP: "100000",
+    AUTH_SIGN_IN_DELAY: "10 minutes",
+    OVERDUE_SWEEP_START: "1 hour",
+    ...options.env,
+  }
   for (const [k, v] of Object.entries(env)) process.env[k] = v
   const db = await createTestDatabase()
   const port = await Effect.runPromise(freePort)

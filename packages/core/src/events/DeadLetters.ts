@@ -1,6 +1,7 @@
 import { type DeadLetter, decodeTaskEvent } from "@todo/contracts"
 import { Context, Effect, Layer, Option, Schema } from "effect"
 import { count, deadLetters } from "@todo/runtime/Metrics"
+import { type HttpMeaning, meaning } from "@todo/runtime/http/Problem"
 import { SqlClient } from "effect/sql/SqlClient"
 import type { SqlError } from "effect/sql/SqlError"
 import { decodeCursor, MicrosInstant, pageOf, UuidId } from "../Cursor.ts"
@@ -10,13 +11,21 @@ import { Outbox } from "../outbox/Outbox.ts"
 
 export class DeadLetterNotFound extends Schema.TaggedError<DeadLetterNotFound>()("DeadLetterNotFound", {
   deadLetterId: Schema.String,
-}) {}
+}) {
+  get httpMeaning(): HttpMeaning {
+    return meaning(404, "dead-letter-not-found", "No such dead letter.")
+  }
+}
 
 /** The parked envelope carries no valid task event (it was dead-lettered as malformed): nothing to replay. */
 export class DeadLetterNotReplayable extends Schema.TaggedError<DeadLetterNotReplayable>()(
   "DeadLetterNotReplayable",
   { deadLetterId: Schema.String, message: Schema.String },
-) {}
+) {
+  get httpMeaning(): HttpMeaning {
+    return meaning(409, "dead-letter-not-replayable", `${this.message}; delete it instead.`)
+  }
+}
 
 export interface ParkedEvent {
   /** The CloudEvent as delivered (or `{ raw }` when the body was not JSON at all). */

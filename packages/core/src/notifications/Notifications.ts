@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto"
 import type { Notification } from "@todo/contracts"
 import { Context, Effect, Layer, Option, Schema } from "effect"
+import { type HttpMeaning, meaning } from "@todo/runtime/http/Problem"
 import { SqlClient } from "effect/sql/SqlClient"
 import type { SqlError } from "effect/sql/SqlError"
 import { decodeCursor, MicrosInstant, pageOf, UuidId } from "../Cursor.ts"
@@ -9,7 +10,11 @@ import { isoMicros } from "../tasks/TaskQuery.ts"
 
 export class NotificationNotFound extends Schema.TaggedError<NotificationNotFound>()("NotificationNotFound", {
   notificationId: Schema.String,
-}) {}
+}) {
+  get httpMeaning(): HttpMeaning {
+    return meaning(404, "notification-not-found", "No such notification.")
+  }
+}
 
 interface NotificationRow {
   readonly id: string

@@ -2,14 +2,16 @@ import type { AppRoute, ServerInferRequest, ServerInferResponses } from "@ts-res
 import { ByteSize, Effect, Option, Predicate, Schema } from "effect"
 import { HttpIncomingMessage, HttpRouter, HttpServerRequest, HttpServerResponse } from "effect/http"
 import { observeRequest } from "./Observability.ts"
-import { problemResponse, type ProblemInit } from "./Problem.ts"
+import type { SqlError } from "effect/sql/SqlError"
+import { type HttpError, meaningOf, problemResponse } from "./Problem.ts"
 import { CorrelationId, correlationIdFrom } from "./RequestContext.ts"
 
 /**
  * Serves a ts-rest contract with Effect handlers (STACK.md decision 3): one HttpRouter route per contract route,
  * validated with the route's own Effect schemas (the contract holds them as Standard Schema), answered through the
- * response schema of the status the handler chose, so nothing undeclared leaks. Domain errors become problem+json
- * through one mapping given by the service, defects become a 500 that says nothing about internals.
+ * response schema of the status the handler chose, so nothing undeclared leaks. A handler may fail only with errors
+ * that carry their HTTP meaning (or a database error, a 500): anything else does not compile. Defects become a 500
+ * that says nothing about internals.
  */
 
 export const MAX_BODY_BYTES = 1_000_000
@@ -28,8 +30,8 @@ export type RouteInput<R extends AppRoute> = ServerInferRequest<R> & {
 /** What a handler answers: one of the route's declared `{ status, body }` pairs. */
 export type RouteOutput<R extends AppRoute> = ServerInferResponses<R>
 
-/** Turns a domain error into a problem; given once per service (its HTTP edge). */
-export type ErrorMapper<E> = (error: E) => ProblemInit
+/** What a route may fail with: an error that says what it means over HTTP, or a database error (a 500). */
+export type RouteError = HttpError | SqlError
 
 const parseOptions = { errors: "all", onExcessProperty: "error" } as const
 const headerParseOptions = { errors: "all", onExcessProperty: "ignore" } as const
@@ -144,10 +146,9 @@ const readJsonBody = (request: HttpServerRequest.HttpServerRequest) =>
 const isNoBody = (schema: unknown) => typeof schema === "symbol"
 
 /** Serves one contract route. */
-export const route = <R extends AppRoute, E, Rq>(
+export const route = <R extends AppRoute, E extends RouteError, Rq>(
   appRoute: R,
   handler: (input: RouteInput<R>) => Effect.Effect<RouteOutput<R>, E, Rq>,
-  mapError: ErrorMapper<E>,
 ) => {
   const decoders: Partial<Record<Part, Decoder>> = {}
   const pathParams = asSchema(appRoute.pathParams)
@@ -220,10 +221,12 @@ export const route = <R extends AppRoute, E, Rq>(
       Effect.catch((error: E) => Effect.succeed(err(error))),
     )
     if (output.ok) return yield* respond(output.value)
-    const mapped = mapError(output.error)
-    if (mapped.status >= 500)
-      yield* Effect.logError(`${appRoute.method} ${appRoute.path} failed`, output.error)
-    return problemResponse(mapped)
+    const meaning = meaningOf(output.error)
+    if (meaning.status >= 500) {
+      const log = meaning.quiet ? Effect.logDebug : Effect.logError
+      yield* log(`${appRoute.method} ${appRoute.path} failed`, output.error)
+    }
+    return problemResponse(meaning)
   })
 
   return HttpRouter.add(appRoute.method, appRoute.path as HttpRouter.PathInput, withRequestContext(serve))

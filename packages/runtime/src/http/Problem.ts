@@ -2,7 +2,8 @@ import type { Problem } from "@todo/contracts"
 import { HttpServerResponse } from "effect/http"
 
 /** Problem types are URIs relative to the API docs; `about:blank` would say nothing useful to a client. */
-const typeFor = (status: number) => `https://todo.app/problems/${status}`
+const PROBLEMS = "https://todo.app/problems"
+const typeFor = (status: number) => `${PROBLEMS}/${status}`
 
 const titles: Record<number, string> = {
   400: "Bad Request",
@@ -47,3 +48,56 @@ export const problemResponse = (init: ProblemInit) =>
     contentType: "application/problem+json",
     ...(init.headers ? { headers: init.headers } : {}),
   })
+
+/**
+ * What an error means over HTTP, said once, by the error class itself (`get httpMeaning()`): its status, a problem
+ * `type` and `title` of its own, the detail for this occurrence, and for a 5xx whether it is worth an error log.
+ */
+export interface HttpMeaning extends ProblemInit {
+  readonly type: string
+  readonly title: string
+  readonly detail: string
+  /** An expected 5xx (a feature switched off): logged at debug, not as an error on every call. */
+  readonly quiet?: boolean
+}
+
+/** An error a route may fail with: it carries its HTTP meaning. */
+export interface HttpError {
+  readonly _tag: string
+  readonly httpMeaning: HttpMeaning
+}
+
+/**
+ * An HTTP meaning with a problem type named after the error (`https://todo.app/problems/task-not-found`) and the
+ * status's own title unless the error gives one.
+ */
+export const meaning = (
+  status: number,
+  name: string,
+  detail: string,
+  extra: Pick<HttpMeaning, "errors" | "headers" | "quiet"> & { readonly title?: string } = {},
+): HttpMeaning => ({
+  status,
+  type: `${PROBLEMS}/${name}`,
+  title: titles[status] ?? "Error",
+  detail,
+  ...extra,
+})
+
+/** A failure without an HTTP meaning of its own (a database error, a defect in disguise): a 500 that says nothing. */
+export const INTERNAL: HttpMeaning = {
+  status: 500,
+  type: typeFor(500),
+  title: "Internal Server Error",
+  detail: "Something went wrong on our side.",
+}
+
+export const isHttpError = (error: unknown): error is HttpError =>
+  typeof error === "object" &&
+  error !== null &&
+  "httpMeaning" in error &&
+  typeof error.httpMeaning === "object"
+
+/** The one mapping from a route's failure to its answer. */
+export const meaningOf = (error: HttpError | { readonly _tag: "SqlError" }): HttpMeaning =>
+  isHttpError(error) ? error.httpMeaning : INTERNAL
