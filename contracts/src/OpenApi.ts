@@ -33,6 +33,8 @@ export const openApiDocument = (options: { readonly version: string; readonly se
       schemaTransformer: ({ schema }) => {
         if (!Schema.isSchema(schema)) return null
         const doc = Schema.toJsonSchemaDocument(schema)
+        // ts-rest types the transformer's answer as its own SchemaObject (OpenAPI 3.0 typings); ours is JSON Schema
+        // 2020-12, which OpenAPI 3.1 embeds as is.
         return {
           ...doc.schema,
           ...(Object.keys(doc.definitions).length > 0 ? { $defs: doc.definitions } : {}),

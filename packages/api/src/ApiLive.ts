@@ -1,4 +1,4 @@
-import { contract } from "@todo/contracts"
+import { apiContract, contract } from "@todo/contracts"
 import { UserSettings } from "@todo/core/accounts/UserSettings"
 import { Activity } from "@todo/core/activity/Activity"
 import { UserChanges } from "@todo/core/live/UserChanges"
@@ -7,7 +7,7 @@ import { DeadLetters } from "@todo/core/events/DeadLetters"
 import { OutboxRelayLive } from "@todo/core/outbox/OutboxRelay"
 import { SuggestionService } from "@todo/core/suggestions/SuggestionService"
 import { TaskService } from "@todo/core/tasks/TaskService"
-import { NotFoundRoute } from "@todo/runtime/http/ContractRouter"
+import { implement, NotFoundRoute } from "@todo/runtime/http/ContractRouter"
 import { contractPatterns, serveObserved } from "@todo/runtime/http/Observability"
 import { SystemRoutes } from "@todo/runtime/http/SystemRoutes"
 import { cursorKeyFromSecret } from "@todo/core/Cursor"
@@ -23,23 +23,26 @@ import { AdminRoutes } from "./http/AdminRoutes.ts"
 import { ChatRoutes } from "./http/ChatRoutes.ts"
 import { DocsRoutes } from "./http/DocsRoutes.ts"
 import { NotificationRoutes } from "./http/NotificationRoutes.ts"
-import { OpenStreams, StreamRoutes } from "./http/StreamRoutes.ts"
+import { OpenStreams, StreamRoute } from "./http/StreamRoutes.ts"
 import { SuggestionRoutes } from "./http/SuggestionRoutes.ts"
-import { ActivityRoutes, TaskRoutes } from "./http/TaskRoutes.ts"
+import { ActivityRoute, TagRoute, TaskRoutes } from "./http/TaskRoutes.ts"
+
+/** The API contract, implemented as one object: a route missing or misplaced here does not compile. */
+const ContractRoutes = implement(apiContract, {
+  auth: AccountRoutes.auth,
+  me: AccountRoutes.me,
+  tasks: TaskRoutes,
+  activity: ActivityRoute,
+  stream: StreamRoute,
+  tags: TagRoute,
+  suggestions: SuggestionRoutes,
+  notifications: NotificationRoutes,
+  chat: ChatRoutes,
+  admin: AdminRoutes,
+})
 
 /** Every route of the API service. */
-export const ApiRoutes = Layer.mergeAll(
-  SystemRoutes,
-  AccountRoutes,
-  TaskRoutes,
-  ActivityRoutes,
-  SuggestionRoutes,
-  NotificationRoutes,
-  AdminRoutes,
-  ChatRoutes,
-  DocsRoutes,
-  StreamRoutes,
-)
+export const ApiRoutes = Layer.mergeAll(SystemRoutes, ContractRoutes, DocsRoutes)
 
 /** The services the routes call; they need a database (SqlClient, PgClient) and AuthConfig. */
 export const ApiServices = Layer.mergeAll(

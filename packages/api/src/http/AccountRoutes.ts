@@ -1,7 +1,7 @@
 import { apiContract } from "@todo/contracts"
 import { DEFAULT_SETTINGS, UserSettings } from "@todo/core/accounts/UserSettings"
 import { InvalidField } from "@todo/core/Errors"
-import { Effect, Layer } from "effect"
+import { Effect } from "effect"
 import { AuthService } from "../auth/AuthService.ts"
 import { CurrentUser } from "../auth/CurrentUser.ts"
 import { LoginThrottle } from "../auth/LoginThrottle.ts"
@@ -69,4 +69,8 @@ const PutSettings = userRoute(c.me.putSettings, ({ body }) =>
   }),
 )
 
-export const AccountRoutes = Layer.mergeAll(SignUp, SignIn, SignOut, Me, GetSettings, PutSettings)
+/** `apiContract.auth` and `apiContract.me`. */
+export const AccountRoutes = {
+  auth: { signUp: SignUp, signIn: SignIn, signOut: SignOut },
+  me: { get: Me, getSettings: GetSettings, putSettings: PutSettings },
+}

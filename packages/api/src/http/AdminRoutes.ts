@@ -2,7 +2,7 @@ import type { AppRoute } from "@ts-rest/core"
 import { apiContract } from "@todo/contracts"
 import { DeadLetters } from "@todo/core/events/DeadLetters"
 import { type RouteError, type RouteInput, type RouteOutput, route } from "@todo/runtime/http/ContractRouter"
-import { Effect, Layer } from "effect"
+import { Effect } from "effect"
 import { Forbidden } from "../auth/AuthErrors.ts"
 import { CurrentUser } from "../auth/CurrentUser.ts"
 import { Roles } from "../auth/Roles.ts"
@@ -10,51 +10,47 @@ import { authenticated } from "./Authentication.ts"
 
 const c = apiContract.admin.deadLetters
 
-/**
- * The operator's dead-letter routes (docs/architecture.md "Dead letters"): list, replay through the outbox with
- * the original event id, delete. Only for accounts with the admin role (granted by `npm run admin -- grant`);
- * everyone else gets 403.
- */
-export const AdminRoutes = Layer.unwrap(
-  Effect.sync(() => {
-    const adminRoute = <R extends AppRoute, E extends RouteError, Rq>(
-      appRoute: R,
-      handler: (input: RouteInput<R>) => Effect.Effect<RouteOutput<R>, E, Rq>,
-    ) =>
-      route(appRoute, (input) =>
-        authenticated(
-          Effect.gen(function* () {
-            const user = yield* CurrentUser
-            if (!(yield* (yield* Roles).isAdmin(user.id))) {
-              return yield* new Forbidden({ message: "This route is for administrators." })
-            }
-            return yield* handler(input)
-          }),
-        ),
-      )
-
-    const List = adminRoute(c.list, ({ query }) =>
+/** A route for admins (the role `npm run admin -- grant` gives); everyone else gets 403 before any lookup. */
+const adminRoute = <R extends AppRoute, E extends RouteError, Rq>(
+  appRoute: R,
+  handler: (input: RouteInput<R>) => Effect.Effect<RouteOutput<R>, E, Rq>,
+) =>
+  route(appRoute, (input) =>
+    authenticated(
       Effect.gen(function* () {
-        return { status: 200 as const, body: yield* (yield* DeadLetters).list(query) }
+        const user = yield* CurrentUser
+        if (!(yield* (yield* Roles).isAdmin(user.id))) {
+          return yield* new Forbidden({ message: "This route is for administrators." })
+        }
+        return yield* handler(input)
       }),
-    )
+    ),
+  )
 
-    const Replay = adminRoute(c.replay, ({ params }) =>
-      Effect.gen(function* () {
-        const replayed = yield* (yield* DeadLetters).replay(params.id)
-        yield* Effect.logInfo(`admin ${(yield* CurrentUser).email} replayed dead letter ${replayed.eventId}`)
-        return { status: 202 as const, body: replayed }
-      }),
-    )
-
-    const Remove = adminRoute(c.remove, ({ params }) =>
-      Effect.gen(function* () {
-        yield* (yield* DeadLetters).remove(params.id)
-        yield* Effect.logInfo(`admin ${(yield* CurrentUser).email} deleted dead letter ${params.id}`)
-        return { status: 204 as const, body: undefined }
-      }),
-    )
-
-    return Layer.mergeAll(List, Replay, Remove)
+const List = adminRoute(c.list, ({ query }) =>
+  Effect.gen(function* () {
+    return { status: 200 as const, body: yield* (yield* DeadLetters).list(query) }
   }),
 )
+
+const Replay = adminRoute(c.replay, ({ params }) =>
+  Effect.gen(function* () {
+    const replayed = yield* (yield* DeadLetters).replay(params.id)
+    yield* Effect.logInfo(`admin ${(yield* CurrentUser).email} replayed dead letter ${replayed.eventId}`)
+    return { status: 202 as const, body: replayed }
+  }),
+)
+
+const Remove = adminRoute(c.remove, ({ params }) =>
+  Effect.gen(function* () {
+    yield* (yield* DeadLetters).remove(params.id)
+    yield* Effect.logInfo(`admin ${(yield* CurrentUser).email} deleted dead letter ${params.id}`)
+    return { status: 204 as const, body: undefined }
+  }),
+)
+
+/**
+ * `apiContract.admin`: the operator's dead-letter routes (docs/architecture.md "Dead letters"): list, replay through
+ * the outbox with the original event id, delete.
+ */
+export const AdminRoutes = { deadLetters: { list: List, replay: Replay, remove: Remove } }

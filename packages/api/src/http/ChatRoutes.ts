@@ -1,5 +1,5 @@
 import { apiContract } from "@todo/contracts"
-import { Effect, Layer } from "effect"
+import { Effect } from "effect"
 import { CurrentUser } from "../auth/CurrentUser.ts"
 import { ChatService } from "../chat/ChatService.ts"
 import { userRoute } from "./Routes.ts"
@@ -35,4 +35,5 @@ const Remove = userRoute(c.remove, ({ params }) =>
   }),
 )
 
-export const ChatRoutes = Layer.mergeAll(Send, List, Get, Remove)
+/** `apiContract.chat`. */
+export const ChatRoutes = { send: Send, list: List, get: Get, remove: Remove }

@@ -1,6 +1,6 @@
 import { apiContract } from "@todo/contracts"
 import { Notifications } from "@todo/core/notifications/Notifications"
-import { Effect, Layer } from "effect"
+import { Effect } from "effect"
 import { CurrentUser } from "../auth/CurrentUser.ts"
 import { userRoute } from "./Routes.ts"
 
@@ -20,4 +20,5 @@ const Read = userRoute(c.read, ({ params }) =>
   }),
 )
 
-export const NotificationRoutes = Layer.mergeAll(List, Read)
+/** `apiContract.notifications`. */
+export const NotificationRoutes = { list: List, read: Read }

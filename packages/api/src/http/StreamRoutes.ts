@@ -1,8 +1,9 @@
 import { UserChanges } from "@todo/core/live/UserChanges"
-import { withRequestContext } from "@todo/runtime/http/ContractRouter"
+import { apiContract } from "@todo/contracts"
+import { rawRoute } from "@todo/runtime/http/ContractRouter"
 import { meaningOf, problemResponse } from "@todo/runtime/http/Problem"
 import { Config, Context, Deferred, Effect, Layer, type Scope, Stream } from "effect"
-import { HttpRouter, HttpServerResponse } from "effect/http"
+import { HttpServerResponse } from "effect/http"
 import { CurrentUser } from "../auth/CurrentUser.ts"
 import { authenticated } from "./Authentication.ts"
 
@@ -52,34 +53,31 @@ export class OpenStreams extends Context.Service<
  * changes — `event: task|suggestion|notification`, `data: {"id","taskId","change"}` — and a `: ping` comment every
  * 15 s so proxies keep the connection open. Clients refetch what changed and reconnect after a drop.
  */
-export const StreamRoutes = HttpRouter.add(
-  "GET",
-  "/api/stream",
-  withRequestContext(
-    authenticated(
-      Effect.gen(function* () {
-        const user = yield* CurrentUser
-        const streams = yield* OpenStreams
-        const changes = (yield* UserChanges)
-          .forUser(user.id)
-          .pipe(
-            Stream.map(
-              (c) =>
-                `event: ${c.kind}\ndata: ${JSON.stringify({ id: c.id, taskId: c.taskId, change: c.change })}\n\n`,
-            ),
-          )
-        const pings = Stream.tick("15 seconds").pipe(Stream.map(() => ": ping\n\n"))
-        const events = Stream.concat(Stream.make(": connected\n\n"), Stream.merge(changes, pings))
-        // The slot is held while the body streams, and given up when the client leaves or a newer stream of the
-        // same user takes it.
-        const body = Stream.unwrap(
-          Effect.map(streams.open(user.id), (superseded) => events.pipe(Stream.interruptWhen(superseded))),
-        ).pipe(Stream.encodeText)
-        return HttpServerResponse.stream(body, {
-          contentType: "text/event-stream",
-          headers: { "cache-control": "no-cache", "x-accel-buffering": "no" },
-        })
-      }),
-    ).pipe(Effect.catch((error) => Effect.succeed(problemResponse(meaningOf(error))))),
-  ),
+export const StreamRoute = rawRoute(
+  apiContract.stream,
+  authenticated(
+    Effect.gen(function* () {
+      const user = yield* CurrentUser
+      const streams = yield* OpenStreams
+      const changes = (yield* UserChanges)
+        .forUser(user.id)
+        .pipe(
+          Stream.map(
+            (c) =>
+              `event: ${c.kind}\ndata: ${JSON.stringify({ id: c.id, taskId: c.taskId, change: c.change })}\n\n`,
+          ),
+        )
+      const pings = Stream.tick("15 seconds").pipe(Stream.map(() => ": ping\n\n"))
+      const events = Stream.concat(Stream.make(": connected\n\n"), Stream.merge(changes, pings))
+      // The slot is held while the body streams, and given up when the client leaves or a newer stream of the
+      // same user takes it.
+      const body = Stream.unwrap(
+        Effect.map(streams.open(user.id), (superseded) => events.pipe(Stream.interruptWhen(superseded))),
+      ).pipe(Stream.encodeText)
+      return HttpServerResponse.stream(body, {
+        contentType: "text/event-stream",
+        headers: { "cache-control": "no-cache", "x-accel-buffering": "no" },
+      })
+    }),
+  ).pipe(Effect.catch((error) => Effect.succeed(problemResponse(meaningOf(error))))),
 )

@@ -1,6 +1,6 @@
 import { apiContract } from "@todo/contracts"
 import { SuggestionService } from "@todo/core/suggestions/SuggestionService"
-import { Effect, Layer } from "effect"
+import { Effect } from "effect"
 import { CurrentUser } from "../auth/CurrentUser.ts"
 import { userRoute } from "./Routes.ts"
 
@@ -27,4 +27,5 @@ const Dismiss = userRoute(c.dismiss, ({ params }) =>
   }),
 )
 
-export const SuggestionRoutes = Layer.mergeAll(List, Accept, Dismiss)
+/** `apiContract.suggestions`. */
+export const SuggestionRoutes = { list: List, accept: Accept, dismiss: Dismiss }

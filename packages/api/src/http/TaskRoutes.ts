@@ -2,7 +2,7 @@ import { apiContract } from "@todo/contracts"
 import { Activity } from "@todo/core/activity/Activity"
 import { InvalidTaskField } from "@todo/core/Errors"
 import { parseIfMatch, TaskService } from "@todo/core/tasks/TaskService"
-import { Effect, Layer } from "effect"
+import { Effect } from "effect"
 import { CurrentUser } from "../auth/CurrentUser.ts"
 import { userRoute } from "./Routes.ts"
 
@@ -84,19 +84,6 @@ const ParseQuick = userRoute(c.parseQuick, ({ body }) =>
   }),
 )
 
-export const TaskRoutes = Layer.mergeAll(
-  Quick,
-  ParseQuick,
-  List,
-  Create,
-  Get,
-  Update,
-  Remove,
-  Complete,
-  Incomplete,
-  Tags,
-)
-
 const TaskActivity = userRoute(c.activity, ({ params, query }) =>
   Effect.gen(function* () {
     const user = yield* CurrentUser
@@ -111,4 +98,18 @@ const UserActivity = userRoute(apiContract.activity, ({ query }) =>
   }),
 )
 
-export const ActivityRoutes = Layer.mergeAll(TaskActivity, UserActivity)
+/** `apiContract.tasks`. */
+export const TaskRoutes = {
+  list: List,
+  create: Create,
+  quick: Quick,
+  parseQuick: ParseQuick,
+  get: Get,
+  update: Update,
+  remove: Remove,
+  complete: Complete,
+  incomplete: Incomplete,
+  activity: TaskActivity,
+}
+
+export { Tags as TagRoute, UserActivity as ActivityRoute }

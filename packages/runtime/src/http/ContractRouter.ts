@@ -1,5 +1,5 @@
 import type { AppRoute, ServerInferRequest, ServerInferResponses } from "@ts-rest/core"
-import { ByteSize, Effect, Option, Predicate, Schema } from "effect"
+import { ByteSize, Effect, Layer, Option, Predicate, Schema } from "effect"
 import { HttpIncomingMessage, HttpRouter, HttpServerRequest, HttpServerResponse } from "effect/http"
 import { observeRequest } from "./Observability.ts"
 import type { SqlError } from "effect/sql/SqlError"
@@ -229,7 +229,67 @@ export const route = <R extends AppRoute, E extends RouteError, Rq>(
     return problemResponse(meaning)
   })
 
-  return HttpRouter.add(appRoute.method, appRoute.path as HttpRouter.PathInput, withRequestContext(serve))
+  return served(appRoute, HttpRouter.add(appRoute.method, pathOf(appRoute), withRequestContext(serve)))
+}
+
+/** ts-rest paths (`/api/tasks/:id`) are the router's own syntax; the contract types them as plain strings. */
+const pathOf = (appRoute: AppRoute) => appRoute.path as HttpRouter.PathInput
+
+declare const servesRoute: unique symbol
+/**
+ * The layer that serves one contract route, marked (in types only) with the route it serves: {@link implement}
+ * accepts at each place of the contract only the layer made for that very route.
+ */
+export type RouteLayer<R extends AppRoute, E, Rq> = Layer.Layer<never, E, Rq> & { readonly [servesRoute]?: R }
+
+// The mark exists in types only; the layer itself is unchanged.
+const served = <R extends AppRoute, E, Rq>(_: R, layer: Layer.Layer<never, E, Rq>) =>
+  layer as RouteLayer<R, E, Rq>
+
+/** Serves a contract route with a handler of its own making (a stream), under the route's method and path. */
+export const rawRoute = <R extends AppRoute, E, Rq>(
+  appRoute: R,
+  handler: Effect.Effect<HttpServerResponse.HttpServerResponse, E, Rq>,
+) => served(appRoute, HttpRouter.add(appRoute.method, pathOf(appRoute), withRequestContext(handler)))
+
+/** The server side of a (nested) contract router: at every route of it, the layer serving that route. */
+export type Implementation<T> = {
+  readonly [K in keyof T]: T[K] extends AppRoute
+    ? RouteLayer<T[K], unknown, unknown>
+    : T[K] extends Record<string, unknown>
+      ? Implementation<T[K]>
+      : never
+}
+
+type LayersOf<I> =
+  I extends Layer.Layer<never, unknown, unknown>
+    ? I
+    : I extends object
+      ? { [K in keyof I]: LayersOf<I[K]> }[keyof I]
+      : never
+
+/**
+ * A contract implemented as one typed object: a route left out, misspelled, or given another route's layer does
+ * not compile. Answers the layer serving them all.
+ */
+export const implement = <T extends Record<string, unknown>, const I extends Implementation<T>>(
+  _contract: T,
+  implementation: I,
+): Layer.Layer<never, Layer.Error<LayersOf<I>>, Layer.Services<LayersOf<I>>> => {
+  const layers: Array<Layer.Layer<never, unknown, unknown>> = []
+  const walk = (node: object) => {
+    for (const value of Object.values(node)) {
+      if (Layer.isLayer(value)) layers.push(value)
+      else if (Predicate.isObject(value)) walk(value)
+    }
+  }
+  walk(implementation)
+  // The types above already say which layers these are; mergeAll's tuple typing cannot follow a walk.
+  return Layer.mergeAll(...(layers as [Layer.Layer<never, unknown, unknown>])) as Layer.Layer<
+    never,
+    Layer.Error<LayersOf<I>>,
+    Layer.Services<LayersOf<I>>
+  >
 }
 
 /**
