@@ -106,22 +106,13 @@ describe("instants", () => {
 })
 
 describe("email addresses", () => {
-  it("accepts ordinary addresses and refuses the shapes Better Auth refuses", () => {
+  // The shapes that used to answer 500 are held against Better Auth's own check in packages/api/test/auth.
+  it("accepts ordinary addresses; refuses empty labels, a leading hyphen, more than 254 characters", () => {
     for (const ok of ["ada@example.com", "a.b+tag@sub.example.co", "o'brien@example.ie", "x_y-z@a-b.io"]) {
       expect(isEmailAddress(ok), ok).toBe(true)
       expect(decodes(SignUp, { email: ok, password: "a long passphrase", name: "A" }), ok).toBe(true)
     }
-    for (const bad of [
-      "a@b.c",
-      "x..y@example.com",
-      "jös@example.com",
-      '"q"@example.com',
-      "a@example.com.",
-      "a\u200b@example.com",
-      ".a@example.com",
-      "a@-example.com",
-      `${"a".repeat(250)}@example.com`,
-    ]) {
+    for (const bad of [".a@example.com", "a@-example.com", `${"a".repeat(250)}@example.com`]) {
       expect(isEmailAddress(bad), bad).toBe(false)
     }
   })
