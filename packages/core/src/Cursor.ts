@@ -1,3 +1,4 @@
+import { keysetPage } from "@todo/runtime/sql/Keyset"
 import { Schema } from "effect"
 import { InvalidCursor } from "./Errors.ts"
 
@@ -29,10 +30,7 @@ export const decodeCursor = (cursor: string, expectedSort: string): CursorPayloa
   }
 }
 
-/**
- * The page a keyset query fetched: it asked for `limit + 1` rows ordered by (cursor key, id); the extra row only
- * tells that another page exists, and the last row kept names where it starts.
- */
+/** The page a keyset query fetched (see `keysetPage`), its next position wrapped in a cursor for `signature`. */
 export const pageOf = <Row extends { readonly id: string }, Item>(
   rows: ReadonlyArray<Row>,
   limit: number,
@@ -40,13 +38,10 @@ export const pageOf = <Row extends { readonly id: string }, Item>(
   key: (row: Row) => string | number | null,
   toItem: (row: Row) => Item,
 ) => {
-  const page = rows.slice(0, limit)
-  const last = page[page.length - 1]
+  const page = keysetPage(rows, limit, key, toItem)
   return {
-    items: page.map(toItem),
+    items: page.items,
     nextCursor:
-      rows.length > limit && last !== undefined
-        ? encodeCursor({ s: signature, v: key(last), id: last.id })
-        : null,
+      page.next === null ? null : encodeCursor({ s: signature, v: page.next.key, id: page.next.id }),
   }
 }

@@ -5,7 +5,7 @@ import { SqlClient } from "effect/sql/SqlClient"
 import type { SqlError } from "effect/sql/SqlError"
 import { decodeCursor, pageOf } from "../Cursor.ts"
 import { InvalidCursor } from "../Errors.ts"
-import { isoMicros } from "../tasks/TaskQuery.ts"
+import { isoMicros } from "@todo/runtime/sql/Keyset"
 import { Outbox } from "../outbox/Outbox.ts"
 
 export class DeadLetterNotFound extends Schema.TaggedError<DeadLetterNotFound>()("DeadLetterNotFound", {

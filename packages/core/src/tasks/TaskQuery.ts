@@ -1,4 +1,5 @@
 import type { ListTasksQuery } from "@todo/contracts"
+import { isoMicros } from "@todo/runtime/sql/Keyset"
 
 /**
  * How a list request sorts: the SQL expression of the sort key, its direction, and how NULLs order (always last:
@@ -14,10 +15,6 @@ export interface SortPlan {
   /** Binds a cursor to the sort and filters it was made for. */
   readonly signature: string
 }
-
-/** A timestamp as ISO 8601 text with microseconds, which PostgreSQL parses back to the same instant. */
-export const isoMicros = (column: string) =>
-  `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
 
 const expressions = {
   dueDate: { expression: "due_date", text: isoMicros("due_date"), nullable: true, defaultOrder: "asc" },
