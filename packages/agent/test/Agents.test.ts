@@ -1,5 +1,5 @@
+import { EventConsumer } from "@todo/messaging"
 import type { TaskEventOf } from "@todo/contracts"
-import { EventConsumer } from "@todo/core/events/EventConsumer"
 import { TestDatabaseLive } from "@todo/testkit"
 import { assert, layer } from "@effect/vitest"
 import { ConfigProvider, Effect, Fiber, Layer } from "effect"

@@ -1,12 +1,11 @@
+import { CurrentActor, HandlerRegistry, Outbox } from "@todo/messaging"
 import { randomUUID } from "node:crypto"
-import { CurrentActor, Outbox } from "@todo/core/outbox/Outbox"
 import { type NewSuggestion, SuggestionRepo } from "@todo/core/suggestions/SuggestionRepo"
 import { Clock, Context, Duration, Effect, Layer, Metric, Schedule } from "effect"
 import { sweepDuration } from "@todo/runtime/Metrics"
 import { SqlClient } from "effect/sql/SqlClient"
 import type { SqlError } from "effect/sql/SqlError"
 import { overdueSuggestion } from "../decisions/Overdue.ts"
-import { HandlerRegistry } from "../delivery/HandlerRegistry.ts"
 import { AgentConfig, type Trigger, userBudgets } from "./AgentConfig.ts"
 
 interface Candidate {

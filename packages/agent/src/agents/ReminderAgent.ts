@@ -1,10 +1,9 @@
+import { CurrentActor, HandlerRegistry, Outbox } from "@todo/messaging"
 import { Notifications } from "@todo/core/notifications/Notifications"
-import { CurrentActor, Outbox } from "@todo/core/outbox/Outbox"
 import { UserSettings } from "@todo/core/accounts/UserSettings"
 import { Clock, Context, Duration, Effect, Layer, Queue } from "effect"
 import { SqlClient } from "effect/sql/SqlClient"
 import type { SqlError } from "effect/sql/SqlError"
-import { HandlerRegistry } from "../delivery/HandlerRegistry.ts"
 import { AgentConfig } from "./AgentConfig.ts"
 
 interface DueReminder {

@@ -1,6 +1,8 @@
+import { decodeCursor, encodeCursor } from "@todo/core/Cursor"
+import { InvalidCursor } from "@todo/core/Errors"
+import { type DeadLetterPosition, DeadLetters } from "@todo/messaging"
 import type { AppRoute } from "@ts-rest/core"
 import { apiContract } from "@todo/contracts"
-import { DeadLetters } from "@todo/core/events/DeadLetters"
 import { type RouteInput, type RouteOutput, route } from "@todo/runtime/http/ContractRouter"
 import type { ProblemInit } from "@todo/runtime/http/Problem"
 import { Config, Effect, Layer } from "effect"
@@ -33,6 +35,15 @@ const toAdminProblem = (error: unknown): ProblemInit =>
 
 const c = apiContract.admin.deadLetters
 
+/** The dead-letter list pages by (last seen, id); the opaque cursor the API hands out wraps that position. */
+const positionOf = (cursor: string): Effect.Effect<DeadLetterPosition, InvalidCursor> => {
+  const decoded = decodeCursor(cursor, "dead-letters")
+  if (decoded instanceof InvalidCursor) return Effect.fail(decoded)
+  return typeof decoded.v === "string"
+    ? Effect.succeed({ key: decoded.v, id: decoded.id })
+    : Effect.fail(new InvalidCursor({ message: "The cursor is malformed." }))
+}
+
 /**
  * The operator's dead-letter routes (docs/architecture.md "Dead letters"): list, replay through the outbox with
  * the original event id, delete. Only for accounts whose email is in ADMIN_EMAILS; everyone else gets 403.
@@ -62,7 +73,14 @@ export const AdminRoutes = Layer.unwrap(
 
     const List = adminRoute(c.list, ({ query }) =>
       Effect.gen(function* () {
-        return { status: 200 as const, body: yield* (yield* DeadLetters).list(query) }
+        const after = query.cursor === undefined ? undefined : yield* positionOf(query.cursor)
+        const page = yield* (yield* DeadLetters).list({
+          ...(query.limit !== undefined ? { limit: query.limit } : {}),
+          ...(after !== undefined ? { after } : {}),
+        })
+        const nextCursor =
+          page.next === null ? null : encodeCursor({ s: "dead-letters", v: page.next.key, id: page.next.id })
+        return { status: 200 as const, body: { items: page.items, nextCursor } }
       }),
     )
 

@@ -1,4 +1,4 @@
-import { OutboxRelayLive } from "@todo/core/outbox/OutboxRelay"
+import { OutboxRelayLive } from "@todo/messaging"
 import { createTestDatabase, eventually, queryRows, runLayer, type TestDatabaseHandle } from "@todo/testkit"
 import { Layer, Logger } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
@@ -9,7 +9,7 @@ import {
   type PublishCall,
   recordingPublisher,
   relayConfig,
-} from "../../../core/test/outbox/support.ts"
+} from "../../../messaging/test/outbox/support.ts"
 
 /**
  * Two relays (two API replicas, each with its own connection pool) on one database, while writers keep appending

@@ -1,5 +1,5 @@
-import { EventPublisher, PublishError } from "@todo/core/events/EventPublisher"
-import type { OutboxRecord } from "@todo/core/outbox/Outbox"
+import { EventPublisher, PublishError } from "./EventPublisher.ts"
+import type { OutboxRecord } from "../outbox/OutboxRow.ts"
 import { TASKS_TOPIC } from "@todo/contracts"
 import { Config, Duration, Effect, Layer, Option, Redacted, Schedule } from "effect"
 import { HttpClient, HttpClientRequest } from "effect/http"

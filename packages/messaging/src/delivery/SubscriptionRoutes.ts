@@ -1,28 +1,20 @@
 import { timingSafeEqual } from "node:crypto"
-import {
-  type DaprSubscription,
-  type DeliveryStatus,
-  systemContract,
-  TASKS_DLQ_TOPIC,
-  TASKS_TOPIC,
-} from "@todo/contracts"
-import { DeadLetters } from "@todo/core/events/DeadLetters"
-import { EventConsumer } from "@todo/core/events/EventConsumer"
+import { type DaprSubscription, type DeliveryStatus, TASKS_DLQ_TOPIC, TASKS_TOPIC } from "@todo/contracts"
+import { DeadLetters } from "../deadletters/DeadLetters.ts"
+import { EventConsumer } from "./EventConsumer.ts"
 import { withRequestContext } from "@todo/runtime/http/ContractRouter"
-import { contractPatterns } from "@todo/runtime/http/Observability"
 import { problemResponse } from "@todo/runtime/http/Problem"
 import { Config, Effect, Layer, Option, Redacted } from "effect"
 import { HttpRouter, HttpServerRequest, HttpServerResponse } from "effect/http"
 import { SqlClient } from "effect/sql/SqlClient"
-import { CONSUMER } from "../delivery/EventDelivery.ts"
+import { CONSUMER } from "./EventDelivery.ts"
 
 export const PUBSUB_NAME = Config.String("PUBSUB_NAME").pipe(Config.withDefault("pubsub-kafka"))
 export const EVENTS_ROUTE = "/events/tasks-lifecycle"
 export const DLQ_ROUTE = "/events/tasks-lifecycle-dlq"
 
-/** The agent's routes as patterns, for span names, request logs and metrics labels. */
-export const AGENT_PATTERNS = [
-  ...contractPatterns(systemContract),
+/** The subscription's routes as patterns, for span names, request logs and metrics labels. */
+export const SUBSCRIPTION_PATTERNS = [
   { method: "GET", path: "/dapr/subscribe" },
   { method: "GET", path: "/dapr/config" },
   { method: "POST", path: EVENTS_ROUTE },

@@ -26,4 +26,4 @@ export class EventConsumer extends Context.Service<
   {
     readonly deliver: (envelope: unknown, context: DeliveryContext) => Effect.Effect<Delivered>
   }
->()("@todo/core/EventConsumer") {}
+>()("@todo/messaging/EventConsumer") {}

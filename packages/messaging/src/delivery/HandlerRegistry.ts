@@ -32,7 +32,7 @@ export class HandlerRegistry extends Context.Service<
     readonly handlersFor: (event: TaskEvent) => ReadonlyArray<Registration>
     readonly registered: () => ReadonlyArray<{ readonly type: TaskEventType; readonly name: string }>
   }
->()("@todo/agent/HandlerRegistry") {
+>()("@todo/messaging/HandlerRegistry") {
   static readonly layer = Layer.sync(HandlerRegistry, () => {
     const byType = new Map<TaskEventType, Array<Registration>>()
     return HandlerRegistry.of({

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto"
-import { Outbox } from "@todo/core/outbox/Outbox"
-import { OutboxRelayLive, pruneOutbox, retryDelayMs } from "@todo/core/outbox/OutboxRelay"
+import { Outbox } from "../../src/outbox/Outbox.ts"
+import type { EventPublisher } from "../../src/publish/EventPublisher.ts"
+import { OutboxRelayLive, pruneOutbox, retryDelayMs } from "../../src/outbox/OutboxRelay.ts"
 import { createTestDatabase, eventually, queryRows, runLayer, type TestDatabaseHandle } from "@todo/testkit"
 import { Effect, Layer, Logger } from "effect"
 import { SqlClient } from "effect/sql/SqlClient"
@@ -24,10 +25,7 @@ afterEach(async () => {
   await db.drop()
 })
 
-const startRelay = (
-  publisher: Layer.Layer<import("@todo/core/events/EventPublisher").EventPublisher>,
-  config: Record<string, string> = {},
-) => {
+const startRelay = (publisher: Layer.Layer<EventPublisher>, config: Record<string, string> = {}) => {
   const relay = runLayer(
     OutboxRelayLive.pipe(
       Layer.provide(publisher),

@@ -1,39 +1,10 @@
-import type { TaskEvent, TaskEventType } from "@todo/contracts"
 import { PgClient } from "@effect/sql-pg"
 import { Config, Deferred, Duration, Effect, Fiber, Layer, Metric, Queue, Schedule } from "effect"
 import { count, eventsPublished, outboxOldestPendingAge, outboxPending } from "@todo/runtime/Metrics"
 import { SqlClient } from "effect/sql/SqlClient"
-import { EventPublisher, type PublishError } from "../events/EventPublisher.ts"
-import type { OutboxRecord } from "./Outbox.ts"
-import { parentSpanOf } from "./TraceContext.ts"
-
-interface OutboxRow {
-  readonly id: string
-  readonly event_id: string
-  readonly event_type: TaskEventType
-  readonly user_id: string
-  readonly task_id: string
-  readonly payload: TaskEvent | string
-  readonly correlation_id: string
-  readonly traceparent: string | null
-  readonly tracestate: string | null
-  readonly attempts: number
-  readonly created_at: Date
-}
-
-const toRecord = (row: OutboxRow): OutboxRecord => ({
-  id: String(row.id),
-  eventId: row.event_id,
-  eventType: row.event_type,
-  userId: row.user_id,
-  taskId: row.task_id,
-  payload: typeof row.payload === "string" ? (JSON.parse(row.payload) as TaskEvent) : row.payload,
-  correlationId: row.correlation_id,
-  traceparent: row.traceparent,
-  tracestate: row.tracestate,
-  attempts: row.attempts,
-  createdAt: row.created_at,
-})
+import { EventPublisher, type PublishError } from "../publish/EventPublisher.ts"
+import { type OutboxRecord, OutboxTable } from "./OutboxRow.ts"
+import { parentSpanOf } from "../TraceContext.ts"
 
 /**
  * Exponential backoff with ("equal") jitter after `attempts` consecutive failures: the n-th delay is drawn from
@@ -114,7 +85,7 @@ export const relayBatch = (
         // Heads: each user's earliest pending row, found by walking the pending users (a loose index scan of
         // outbox_pending_user) rather than the whole backlog, so a claim stays cheap with 100 000 rows pending.
         // Followers: each claimed user's next pending rows (an index range per user), at most batchSize in all.
-        const rows = yield* sql<OutboxRow>`
+        const claimed = yield* sql`
           WITH RECURSIVE pending_users AS (
             (SELECT user_id FROM outbox WHERE published_at IS NULL ORDER BY user_id LIMIT 1)
             UNION ALL
@@ -141,17 +112,17 @@ export const relayBatch = (
             LIMIT ${options.batchSize}
             FOR UPDATE OF f
           )
-          SELECT id, event_id, event_type, user_id, task_id, payload, correlation_id, traceparent, tracestate,
-                 attempts, created_at
+          SELECT ${sql.literal(OutboxTable.columns)}
           FROM outbox
           WHERE id IN (SELECT id FROM heads UNION ALL SELECT id FROM followers)
           ORDER BY id`
-        if (rows.length === 0) return { claimed: 0, published: 0, failed: 0, halted: false } as BatchResult
+        if (claimed.length === 0) return { claimed: 0, published: 0, failed: 0, halted: false } as BatchResult
+        const rows = yield* OutboxTable.decodeAll(claimed)
         const byUser = new Map<string, Array<OutboxRecord>>()
         for (const row of rows) {
-          const list = byUser.get(row.user_id) ?? []
-          list.push(toRecord(row))
-          byUser.set(row.user_id, list)
+          const list = byUser.get(row.userId) ?? []
+          list.push(row)
+          byUser.set(row.userId, list)
         }
         const published: Array<string> = []
         const failed: Array<{ record: OutboxRecord; error: PublishError }> = []

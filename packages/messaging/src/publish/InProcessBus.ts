@@ -1,10 +1,10 @@
 import { type CloudEvent, TASKS_TOPIC } from "@todo/contracts"
 import { Config, Duration, Effect, Layer } from "effect"
-import type { OutboxRecord } from "../outbox/Outbox.ts"
-import { currentTraceContext } from "../outbox/TraceContext.ts"
-import { type Delivered, EventConsumer } from "./EventConsumer.ts"
+import type { OutboxRecord } from "../outbox/OutboxRow.ts"
+import { currentTraceContext } from "../TraceContext.ts"
+import { type Delivered, EventConsumer } from "../delivery/EventConsumer.ts"
 import { EventPublisher, PublishError } from "./EventPublisher.ts"
-import { DeadLetters } from "./DeadLetters.ts"
+import { DeadLetters } from "../deadletters/DeadLetters.ts"
 
 /** The envelope a Dapr sidecar would build for this record (DAPR.md §1), so consumers see one shape everywhere. */
 export const toCloudEvent = (
