@@ -27,3 +27,6 @@ export {
   type DeadLetterPosition,
   DeadLetters,
 } from "./deadletters/DeadLetters.ts"
+
+// The retry policy: one value behind the relay's backoff, the in-process bus and the chart's Dapr Resiliency.
+export { CurrentRetryPolicy, daprResiliencyPolicies, type RetryPolicy, retryPolicy } from "./RetryPolicy.ts"

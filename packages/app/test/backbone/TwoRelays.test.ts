@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import {
   appendEvents,
   database,
+  fastBackoff,
   newUserId,
   type PublishCall,
   recordingPublisher,
@@ -47,11 +48,10 @@ describe("two relays on one database under load", () => {
             relayConfig({
               OUTBOX_BATCH_SIZE: "20",
               OUTBOX_CONCURRENCY: "4",
-              OUTBOX_RETRY_BASE: "20 millis",
-              OUTBOX_RETRY_MAX: "100 millis",
               OUTBOX_SWEEP_INTERVAL: "100 millis",
             }),
           ),
+          Layer.provide(fastBackoff("20 millis", "100 millis")),
           Layer.provide(Logger.layer([])),
         ),
       ),

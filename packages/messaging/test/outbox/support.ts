@@ -1,22 +1,23 @@
 import { randomUUID } from "node:crypto"
 import type { TaskEvent } from "@todo/contracts"
 import { EventPublisher, PublishError } from "../../src/publish/EventPublisher.ts"
+import { CurrentRetryPolicy, retryPolicy } from "../../src/RetryPolicy.ts"
 import { Outbox } from "../../src/outbox/Outbox.ts"
 import type { OutboxRecord } from "../../src/outbox/OutboxRow.ts"
 import { pgClientLayer } from "@todo/runtime/Database"
-import { ConfigProvider, Effect, Layer, Redacted } from "effect"
+import { ConfigProvider, Duration, Effect, Layer, Redacted } from "effect"
 import { SqlClient } from "effect/sql/SqlClient"
 
 /** Relay settings for tests: a sweep far too slow to explain anything a test sees (only NOTIFY and draining can). */
 export const relayConfig = (overrides: Record<string, string> = {}) =>
-  ConfigProvider.layer(
-    ConfigProvider.fromUnknown({
-      OUTBOX_SWEEP_INTERVAL: "60 seconds",
-      OUTBOX_RETRY_BASE: "100 millis",
-      OUTBOX_RETRY_MAX: "400 millis",
-      ...overrides,
-    }),
-  )
+  ConfigProvider.layer(ConfigProvider.fromUnknown({ OUTBOX_SWEEP_INTERVAL: "60 seconds", ...overrides }))
+
+/** The retry policy with a faster relay backoff, so a test sees several rounds of it in well under a second. */
+export const fastBackoff = (base: Duration.Input, max: Duration.Input) =>
+  Layer.succeed(CurrentRetryPolicy, {
+    ...retryPolicy,
+    backoff: { base: Duration.fromInputUnsafe(base), max: Duration.fromInputUnsafe(max) },
+  })
 
 /** A database client on `url` (one per simulated replica). */
 export const database = (url: string, poolSize = 5) => pgClientLayer(Redacted.make(url), poolSize)
