@@ -28,5 +28,8 @@ export {
   DeadLetters,
 } from "./deadletters/DeadLetters.ts"
 
+// Correlation: background runs get an id of their own (requests and deliveries already carry one).
+export { withNewCorrelationId } from "./Correlation.ts"
+
 // The retry policy: one value behind the relay's backoff, the in-process bus and the chart's Dapr Resiliency.
 export { CurrentRetryPolicy, daprResiliencyPolicies, type RetryPolicy, retryPolicy } from "./RetryPolicy.ts"

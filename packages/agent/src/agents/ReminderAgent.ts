@@ -1,4 +1,4 @@
-import { CurrentActor, HandlerRegistry, Outbox } from "@todo/messaging"
+import { CurrentActor, HandlerRegistry, Outbox, withNewCorrelationId } from "@todo/messaging"
 import { Notifications } from "@todo/core/notifications/Notifications"
 import { UserSettings } from "@todo/core/accounts/UserSettings"
 import { Clock, Context, Duration, Effect, Layer, Queue } from "effect"
@@ -134,7 +134,8 @@ export class ReminderAgent extends Context.Service<
       // Sleep until the next reminder (to the millisecond), a re-plan signal, or the periodic re-read, whichever
       // comes first; then fire whatever is due.
       const cycle = Effect.gen(function* () {
-        yield* agent.fireDue
+        // The reminders one tick fires share a correlation id, fresh per tick.
+        yield* withNewCorrelationId(() => agent.fireDue)
         const next = yield* agent.nextAt
         const now = yield* Clock.currentTimeMillis
         const replanMs = Duration.toMillis(config.reminderReplan)
