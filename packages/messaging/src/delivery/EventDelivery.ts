@@ -47,7 +47,7 @@ export const EventDeliveryLive = Layer.effect(
             ON CONFLICT DO NOTHING RETURNING event_id`
           if (fresh.length === 0)
             return { status: "SUCCESS", reason: "duplicate: already processed" } as Delivered
-          // Handlers run one after another: they share the transaction's connection (STACK.md decision 6).
+          // Handlers run one after another: they share the transaction's connection (one connection per transaction).
           for (const handler of registry.handlersFor(event)) {
             yield* handler
               .handle(event, { cloudEventId })
@@ -75,7 +75,7 @@ export const EventDeliveryLive = Layer.effect(
         }
         const event = decoded.success
         // The delivery request's own trace context (the subscriber sidecar's span) comes first; the envelope's
-        // is the fallback (DAPR.md §6).
+        // is the fallback.
         // Under an HTTP delivery the request's server span already continues that context: nest under it.
         const current = yield* Effect.option(Effect.currentSpan)
         const parent =

@@ -21,7 +21,7 @@ export const SUBSCRIPTION_PATTERNS = [
   { method: "POST", path: DLQ_ROUTE },
 ]
 
-/** The programmatic subscription daprd reads once at start-up (DAPR.md §2, §8c). */
+/** The programmatic subscription daprd reads once at start-up (`GET /dapr/subscribe`). */
 export const subscriptions = (pubsubname: string): ReadonlyArray<DaprSubscription> => [
   { pubsubname, topic: TASKS_TOPIC, routes: { default: EVENTS_ROUTE }, deadLetterTopic: TASKS_DLQ_TOPIC },
   // The dead-letter topic has no dead-letter topic of its own: a failure there is retried, never dropped.
@@ -38,7 +38,7 @@ const sameToken = (given: string | undefined, expected: string) => {
 }
 
 /**
- * When APP_API_TOKEN is set, every call from the sidecar carries it as `dapr-api-token` (DAPR.md §7); a mismatch is
+ * When APP_API_TOKEN is set, every call from the sidecar carries it as `dapr-api-token`; a mismatch is
  * 401, which daprd treats as retriable, never 404 (that would drop the event).
  */
 const withAppToken = (
@@ -55,7 +55,7 @@ const withAppToken = (
     return yield* handler
   })
 
-/** The request body as JSON whatever its content type: daprd sends `application/cloudevents+json` (DAPR.md §9.4). */
+/** The request body as JSON whatever its content type: daprd sends `application/cloudevents+json` */
 const bodyJson = Effect.gen(function* () {
   const request = yield* HttpServerRequest.HttpServerRequest
   const text = yield* request.text.pipe(Effect.orElseSucceed(() => ""))

@@ -7,7 +7,7 @@ import { EventPublisher, PublishError } from "./EventPublisher.ts"
 import { DeadLetters } from "../deadletters/DeadLetters.ts"
 import { CurrentRetryPolicy, deliverySchedule } from "../RetryPolicy.ts"
 
-/** The envelope a Dapr sidecar would build for this record (DAPR.md §1), so consumers see one shape everywhere. */
+/** The envelope a Dapr sidecar would build for this record, so consumers see one shape everywhere. */
 export const toCloudEvent = (
   record: OutboxRecord,
   source: string,
