@@ -38,6 +38,7 @@ export class HandlerRegistry extends Context.Service<
     return HandlerRegistry.of({
       register: (type, name, handle) => {
         const list = byType.get(type) ?? []
+        // Kept per type: handlersFor only ever hands this handler events of type T.
         list.push({ name, handle: handle as unknown as EventHandler<TaskEventType> })
         byType.set(type, list)
       },

@@ -85,3 +85,37 @@ export const recordingPublisher = (
   )
 
 export const newUserId = () => randomUUID()
+
+/** An outbox row as the relay hands it to a publisher: a `tasks.created` of a fresh user and task. */
+export const outboxRecord = (overrides: Partial<OutboxRecord> = {}): OutboxRecord => {
+  const eventId = randomUUID()
+  const userId = randomUUID()
+  const taskId = randomUUID()
+  return {
+    id: "1",
+    eventId,
+    eventType: "tasks.created",
+    userId,
+    taskId,
+    payload: {
+      eventType: "tasks.created",
+      eventId,
+      taskId,
+      userId,
+      correlationId: "corr-1",
+      timestamp: "2026-01-01T00:00:00.000Z",
+      schemaVersion: 1,
+      actor: "user",
+      title: "t",
+      priority: "medium",
+      dueDate: null,
+      recurring: false,
+    },
+    correlationId: "corr-1",
+    traceparent: null,
+    tracestate: null,
+    attempts: 0,
+    createdAt: new Date(0),
+    ...overrides,
+  }
+}

@@ -5,9 +5,9 @@ import { Clock, Effect, Fiber, Layer } from "effect"
 import * as TestClock from "effect/testing/TestClock"
 import { DeadLetters, type ParkedEvent } from "../../src/deadletters/DeadLetters.ts"
 import { EventConsumer } from "../../src/delivery/EventConsumer.ts"
-import type { OutboxRecord } from "../../src/outbox/OutboxRow.ts"
 import { EventPublisher } from "../../src/publish/EventPublisher.ts"
 import { InProcessBusLive } from "../../src/publish/InProcessBus.ts"
+import { outboxRecord } from "../outbox/support.ts"
 
 /** A consumer that answers each delivery from `answers` (the last one repeats) and notes when it was called. */
 const consumer = (answers: ReadonlyArray<DeliveryStatus>, calls: Array<number>) =>
@@ -56,40 +56,12 @@ const deadLetterTable = (parked: Array<ParkedEvent>) =>
     }),
   )
 
-const record = (): OutboxRecord => {
-  const eventId = randomUUID()
-  const userId = randomUUID()
-  const taskId = randomUUID()
-  return {
-    id: "1",
-    eventId,
-    eventType: "tasks.deleted",
-    userId,
-    taskId,
-    payload: {
-      eventType: "tasks.deleted",
-      eventId,
-      taskId,
-      userId,
-      correlationId: "corr-1",
-      timestamp: "2026-01-01T00:00:00.000Z",
-      schemaVersion: 1,
-      actor: "user",
-    },
-    correlationId: "corr-1",
-    traceparent: null,
-    tracestate: null,
-    attempts: 0,
-    createdAt: new Date(0),
-  }
-}
-
 /** Publishes one event through the bus in a fiber of its own, so the test can move the clock meanwhile. */
 const publishing = (answers: ReadonlyArray<DeliveryStatus>) =>
   Effect.gen(function* () {
     const calls: Array<number> = []
     const parked: Array<ParkedEvent> = []
-    const fiber = yield* EventPublisher.use((bus) => bus.publish(record())).pipe(
+    const fiber = yield* EventPublisher.use((bus) => bus.publish(outboxRecord())).pipe(
       Effect.provide(
         InProcessBusLive.pipe(Layer.provide([consumer(answers, calls), deadLetterTable(parked)])),
       ),
