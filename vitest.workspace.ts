@@ -13,6 +13,7 @@ export default defineConfig({
       project("contracts", "./contracts"),
       project("runtime", "./packages/runtime"),
       project("core", "./packages/core"),
+      project("messaging", "./packages/messaging"),
       project("api", "./packages/api"),
       project("agent", "./packages/agent"),
       project("app", "./packages/app"),

@@ -15,6 +15,7 @@ COPY package.json package-lock.json .npmrc ./
 COPY contracts/package.json contracts/package.json
 COPY packages/runtime/package.json packages/runtime/package.json
 COPY packages/core/package.json packages/core/package.json
+COPY packages/messaging/package.json packages/messaging/package.json
 COPY packages/agent/package.json packages/agent/package.json
 # --ignore-scripts: nothing here needs an install script. The embedded-postgres binaries are for the
 # one-process dev mode only (the image always gets DATABASE_URL); dropping them saves ~60 MB.
@@ -42,6 +43,7 @@ COPY packages/runtime/src packages/runtime/src
 # SQL migrations (read from packages/runtime/migrations by the migrate Job, or MIGRATE_ON_START).
 COPY packages/runtime/migrations packages/runtime/migrations
 COPY packages/core/src packages/core/src
+COPY packages/messaging/src packages/messaging/src
 COPY packages/agent/src packages/agent/src
 USER 1000:1000
 EXPOSE 5000

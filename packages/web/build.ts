@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process"
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs"
 import { createRequire } from "node:module"
 import { join } from "node:path"
+import { Effect, Schedule } from "effect"
 
 /** packages/web: builds the UI when its sources changed (used by npm start and the browser tests). */
 export const WEB_ROOT = import.meta.dirname
@@ -32,7 +33,21 @@ export const distIsStale = () => {
   return statSync(built).mtimeMs < sources
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+/**
+ * Takes the build lock (a directory: creating it is atomic), retrying every 250 ms for up to three minutes while
+ * another test file holds it. A lock older than two minutes belongs to a crashed run and is removed.
+ */
+const takeLock = (lock: string) =>
+  Effect.try({ try: () => mkdirSync(lock), catch: () => "held" as const }).pipe(
+    Effect.tapError(() =>
+      Effect.sync(() => {
+        if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 120_000)
+          rmSync(lock, { recursive: true, force: true })
+      }),
+    ),
+    Effect.retry(Schedule.spaced("250 millis").pipe(Schedule.upTo({ duration: "180 seconds" }))),
+    Effect.mapError(() => new Error("timed out waiting for another test file to build the UI")),
+  )
 
 /**
  * Builds the production UI (`vite build` → packages/web/dist) when it is missing or stale. Test files run in
@@ -41,19 +56,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 export const ensureBuilt = async () => {
   if (!distIsStale()) return
   const lock = join(WEB_ROOT, ".build-lock")
-  const deadline = Date.now() + 180_000
-  for (;;) {
-    try {
-      mkdirSync(lock)
-      break
-    } catch {
-      // Someone else is building; a lock older than two minutes belongs to a crashed run.
-      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 120_000)
-        rmSync(lock, { recursive: true, force: true })
-      if (Date.now() > deadline) throw new Error("timed out waiting for another test file to build the UI")
-      await sleep(250)
-    }
-  }
+  await Effect.runPromise(takeLock(lock))
   try {
     if (!distIsStale()) return
     const vite = join(createRequire(import.meta.url).resolve("vite/package.json"), "..", "bin", "vite.js")

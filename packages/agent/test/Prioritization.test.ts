@@ -1,5 +1,5 @@
+import { EventConsumer } from "@todo/messaging"
 import type { TaskEventOf } from "@todo/contracts"
-import { EventConsumer } from "@todo/core/events/EventConsumer"
 import { delayed, fakeText, type OpenAiFake, startOpenAiFake, TestDatabaseLive } from "@todo/testkit"
 import { assert, layer } from "@effect/vitest"
 import { ConfigProvider, Effect, Layer } from "effect"

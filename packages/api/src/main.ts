@@ -8,9 +8,9 @@ import { TracingLive } from "@todo/runtime/Telemetry"
 import { MigrationsOnStart } from "@todo/runtime/Migrations"
 import { Layer } from "effect"
 import { NodeHttpClient } from "@effect/platform-node"
+import { DaprPublisherLive } from "@todo/messaging"
 import { ApiHttp, ApiRelay } from "./ApiLive.ts"
 import { AuthConfig } from "./auth/AuthService.ts"
-import { DaprPublisherLive } from "./events/DaprPublisher.ts"
 
 const Database = MigrationsOnStart.pipe(Layer.provideMerge(ExternalDatabase))
 

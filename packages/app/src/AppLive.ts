@@ -1,7 +1,7 @@
+import { InProcessBusLive } from "@todo/messaging"
 import { ApiHttpWith, ApiRelay } from "@todo/api/ApiLive"
 import type { AuthConfig } from "@todo/api/auth/AuthService"
 import { AgentCore } from "@todo/agent/AgentLive"
-import { InProcessBusLive } from "@todo/core/events/InProcessBus"
 import { join } from "node:path"
 import { Layer } from "effect"
 import type { HttpServer } from "effect/http"

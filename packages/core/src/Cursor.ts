@@ -1,4 +1,5 @@
 import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from "node:crypto"
+import { keysetPage } from "@todo/runtime/sql/Keyset"
 import { Context, Effect, Layer, Option, Redacted, Schema } from "effect"
 import { InvalidCursor } from "./Errors.ts"
 
@@ -101,13 +102,12 @@ export const pageOf = <Row extends { readonly id: string }, Item>(
   toItem: (row: Row) => Item,
 ) =>
   Effect.map(cursorKey, (macKey) => {
-    const page = rows.slice(0, limit)
-    const last = page[page.length - 1]
+    const page = keysetPage(rows, limit, key, toItem)
     return {
-      items: page.map(toItem),
+      items: page.items,
       nextCursor:
-        rows.length > limit && last !== undefined
-          ? encodeCursor(macKey, { s: signature, v: key(last), id: last.id })
-          : null,
+        page.next === null
+          ? null
+          : encodeCursor(macKey, { s: signature, v: page.next.key, id: page.next.id }),
     }
   })

@@ -1,11 +1,12 @@
 import { signal } from "@preact/signals"
 import { authHeader } from "./api.ts"
+import { reconnectDelays } from "./reconnect.ts"
 import { parseSse } from "./sse.ts"
 
 /**
  * Live updates: `GET /api/stream`, server-sent events of the user's changes. `EventSource` cannot send the bearer
- * header, so this reads the stream with `fetch` and parses the SSE framing itself. After a drop it reconnects with
- * exponential backoff (1 s → 30 s, with jitter); a stream that stays silent past the server's 15 s pings counts as
+ * header, so this reads the stream with `fetch` and parses the SSE framing itself. After a drop it reconnects on
+ * `reconnectSchedule` (1 s → 30 s, with jitter); a stream that stays silent past the server's 15 s pings counts as
  * dropped.
  */
 
@@ -27,12 +28,11 @@ export interface StreamHandlers {
 }
 
 const SILENCE_MS = 45_000
-const MAX_BACKOFF_MS = 30_000
 
 /** Starts the stream; returns a function that stops it for good. */
 export const startStream = (handlers: StreamHandlers): (() => void) => {
   let stopped = false
-  let attempt = 0
+  let nextDelay = reconnectDelays()
   let controller: AbortController | undefined
   let silence: ReturnType<typeof setTimeout> | undefined
   let wake: (() => void) | undefined
@@ -76,7 +76,7 @@ export const startStream = (handlers: StreamHandlers): (() => void) => {
           if (res.status === 404) streamState.value = "unavailable"
           throw new Error(`stream answered ${res.status}`)
         }
-        attempt = 0
+        nextDelay = reconnectDelays()
         streamState.value = "live"
         handlers.onOpen()
         await parseSse(
@@ -96,9 +96,7 @@ export const startStream = (handlers: StreamHandlers): (() => void) => {
         clearTimeout(silence)
         if (stopped) return
         if (streamState.value !== "unavailable") streamState.value = "reconnecting"
-        const base = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** attempt)
-        attempt++
-        await sleep(base / 2 + (Math.random() * base) / 2)
+        await sleep(nextDelay())
       }
     }
   }

@@ -141,9 +141,7 @@ INSERT INTO tasks (id, user_id, title, description, priority, due_date, remind_a
                    repeat_from, tags)
 VALUES (gen_random_uuid(), :user_id, :title, NULL, :priority, :due, NULL, NULL, 'dueDate', :tags)
 RETURNING ${TASK_COLUMNS} \\gset new_
-INSERT INTO outbox (event_id, event_type, user_id, task_id, payload, correlation_id, traceparent, tracestate)
-SELECT gen_random_uuid(), 'tasks.created', :user_id::uuid, :new_id::uuid, :created_payload::jsonb, :correlation, NULL, NULL
-FROM (SELECT pg_advisory_xact_lock(hashtextextended(:user_id, 0))) AS locked;
+${outboxInsert("'tasks.created'", ":new_id::text", ":created_payload::jsonb")}
 COMMIT;
 `
     // POST /api/tasks/:id/complete: TaskService.complete (lockUser, findForUpdate, update, Outbox.append); a
@@ -157,13 +155,25 @@ SELECT ${TASK_COLUMNS} FROM tasks WHERE id = ${taskN} AND user_id = :user_id FOR
 UPDATE tasks SET "completed" = true, "completed_at" = now(), updated_at = now(), version = version + 1
 WHERE id = ${taskN} AND user_id = :user_id
 RETURNING ${TASK_COLUMNS};
-INSERT INTO outbox (event_id, event_type, user_id, task_id, payload, correlation_id, traceparent, tracestate)
-SELECT gen_random_uuid(), 'tasks.completed', :user_id::uuid, ${taskN}, :completed_payload::jsonb, :correlation, NULL, NULL
-FROM (SELECT pg_advisory_xact_lock(hashtextextended(:user_id, 0))) AS locked;
+${outboxInsert("'tasks.completed'", `(${taskN})::text`, ":completed_payload::jsonb")}
 COMMIT;
 `
   }
 }
+
+/**
+ * Outbox.append's statement (the outbox row's SqlTable insert: one JSON parameter read back as rows of the table's
+ * type, the user's lock in the same statement). The API serializes that parameter in JavaScript; here SQL builds it.
+ */
+const outboxInsert = (eventType: string, taskId: string, payload: string) =>
+  `INSERT INTO outbox (event_id, event_type, user_id, task_id, payload, correlation_id, traceparent, tracestate)
+SELECT given.event_id, given.event_type, given.user_id, given.task_id, given.payload, given.correlation_id,
+       given.traceparent, given.tracestate
+FROM jsonb_populate_recordset(NULL::outbox, jsonb_build_array(jsonb_build_object(
+       'event_id', gen_random_uuid(), 'event_type', ${eventType}, 'user_id', :user_id::text, 'task_id', ${taskId},
+       'payload', ${payload}, 'correlation_id', :correlation::text, 'traceparent', NULL, 'tracestate', NULL)))
+     WITH ORDINALITY AS given, (SELECT pg_advisory_xact_lock(hashtextextended(:user_id, 0))) AS locked
+ORDER BY given.ordinality;`
 
 /** String variables (-D) the scripts use: values the API binds as parameters, of realistic size. */
 const variables = () => {

@@ -1,12 +1,10 @@
-import { randomUUID } from "node:crypto"
-import { CurrentActor, Outbox } from "@todo/core/outbox/Outbox"
+import { CurrentActor, HandlerRegistry, Outbox, withNewCorrelationId } from "@todo/messaging"
 import { type NewSuggestion, SuggestionRepo } from "@todo/core/suggestions/SuggestionRepo"
 import { Clock, Context, Duration, Effect, Layer, Metric, Schedule } from "effect"
 import { sweepDuration } from "@todo/runtime/Metrics"
 import { SqlClient } from "effect/sql/SqlClient"
 import type { SqlError } from "effect/sql/SqlError"
 import { overdueSuggestion } from "../decisions/Overdue.ts"
-import { HandlerRegistry } from "../delivery/HandlerRegistry.ts"
 import { AgentConfig, type Trigger, userBudgets } from "./AgentConfig.ts"
 
 interface Candidate {
@@ -160,7 +158,10 @@ export class OverdueAgent extends Context.Service<
         })
       })
 
-      yield* agent.run({ sourceEvent: "schedule", correlationId: randomUUID() }).pipe(
+      // Each run of the sweep is its own unit of work, with a correlation id of its own.
+      yield* withNewCorrelationId((correlationId) =>
+        agent.run({ sourceEvent: "schedule", correlationId }),
+      ).pipe(
         Effect.tap((r) =>
           r.noticed + r.suggested > 0
             ? Effect.logInfo(`overdue sweep: ${r.noticed} newly overdue, ${r.suggested} suggestions`)

@@ -1,13 +1,11 @@
-import { randomUUID } from "node:crypto"
+import { HandlerRegistry, Outbox, withNewCorrelationId } from "@todo/messaging"
 import type { Priority } from "@todo/contracts"
-import { Outbox } from "@todo/core/outbox/Outbox"
 import { type NewSuggestion, SuggestionRepo } from "@todo/core/suggestions/SuggestionRepo"
 import { Clock, Context, Duration, Effect, Layer, Metric, Schedule } from "effect"
 import { sweepDuration } from "@todo/runtime/Metrics"
 import { SqlClient } from "effect/sql/SqlClient"
 import type { SqlError } from "effect/sql/SqlError"
 import { scorePriority, shouldSuggest } from "../decisions/Prioritization.ts"
-import { HandlerRegistry } from "../delivery/HandlerRegistry.ts"
 import { AgentConfig, type Trigger, userBudgets } from "./AgentConfig.ts"
 import { ReasonWriter } from "./ReasonWriter.ts"
 
@@ -140,7 +138,10 @@ export class PrioritizationAgent extends Context.Service<
           ? agent.run({ sourceEvent: e.eventType, correlationId: e.correlationId }, [e.taskId])
           : Effect.void,
       )
-      yield* agent.run({ sourceEvent: "schedule", correlationId: randomUUID() }).pipe(
+      // Each run of the sweep is its own unit of work, with a correlation id of its own.
+      yield* withNewCorrelationId((correlationId) =>
+        agent.run({ sourceEvent: "schedule", correlationId }),
+      ).pipe(
         Effect.tap((n) => (n > 0 ? Effect.logInfo(`priority sweep: ${n} suggestions`) : Effect.void)),
         Effect.catchCause((cause) => Effect.logError("priority sweep failed", cause)),
         Effect.timed,

@@ -1,10 +1,9 @@
+import { CurrentActor, HandlerRegistry, Outbox, withNewCorrelationId } from "@todo/messaging"
 import { Notifications } from "@todo/core/notifications/Notifications"
-import { CurrentActor, Outbox } from "@todo/core/outbox/Outbox"
 import { UserSettings } from "@todo/core/accounts/UserSettings"
 import { Clock, Context, Duration, Effect, Layer, Queue } from "effect"
 import { SqlClient } from "effect/sql/SqlClient"
 import type { SqlError } from "effect/sql/SqlError"
-import { HandlerRegistry } from "../delivery/HandlerRegistry.ts"
 import { AgentConfig } from "./AgentConfig.ts"
 
 interface DueReminder {
@@ -135,7 +134,8 @@ export class ReminderAgent extends Context.Service<
       // Sleep until the next reminder (to the millisecond), a re-plan signal, or the periodic re-read, whichever
       // comes first; then fire whatever is due.
       const cycle = Effect.gen(function* () {
-        yield* agent.fireDue
+        // The reminders one tick fires share a correlation id, fresh per tick.
+        yield* withNewCorrelationId(() => agent.fireDue)
         const next = yield* agent.nextAt
         const now = yield* Clock.currentTimeMillis
         const replanMs = Duration.toMillis(config.reminderReplan)

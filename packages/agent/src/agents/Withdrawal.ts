@@ -1,6 +1,6 @@
+import { HandlerRegistry } from "@todo/messaging"
 import { SuggestionRepo } from "@todo/core/suggestions/SuggestionRepo"
 import { Effect, Layer } from "effect"
-import { HandlerRegistry } from "../delivery/HandlerRegistry.ts"
 
 /**
  * Completing or deleting a task withdraws its pending suggestions: there is nothing left to suggest about it.

@@ -1,3 +1,4 @@
+import { CurrentActor } from "@todo/messaging"
 import {
   CreateTask,
   ListSuggestionsQuery,
@@ -8,7 +9,6 @@ import {
   TaskIdParams,
   UpdateTask,
 } from "@todo/contracts"
-import { CurrentActor } from "@todo/core/outbox/Outbox"
 import { SuggestionService } from "@todo/core/suggestions/SuggestionService"
 import { TaskService } from "@todo/core/tasks/TaskService"
 import { Context, Effect, Layer, Predicate, Schema } from "effect"

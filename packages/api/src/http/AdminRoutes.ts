@@ -1,6 +1,7 @@
 import type { AppRoute } from "@ts-rest/core"
 import { apiContract } from "@todo/contracts"
-import { DeadLetters } from "@todo/core/events/DeadLetters"
+import { CursorKey, decodeCursor, encodeCursor, MicrosInstant, UuidId } from "@todo/core/Cursor"
+import { DeadLetters } from "@todo/messaging"
 import { type RouteError, type RouteInput, type RouteOutput, route } from "@todo/runtime/http/ContractRouter"
 import { Effect } from "effect"
 import { Forbidden } from "../auth/AuthErrors.ts"
@@ -29,7 +30,19 @@ const adminRoute = <R extends AppRoute, E extends RouteError, Rq>(
 
 const List = adminRoute(c.list, ({ query }) =>
   Effect.gen(function* () {
-    return { status: 200 as const, body: yield* (yield* DeadLetters).list(query) }
+    // The list pages by (last seen, id); the opaque, signed cursor the API hands out wraps that position.
+    const after =
+      query.cursor === undefined
+        ? undefined
+        : yield* decodeCursor(query.cursor, { signature: "dead-letters", value: MicrosInstant, id: UuidId })
+    const page = yield* (yield* DeadLetters).list({
+      ...(query.limit !== undefined ? { limit: query.limit } : {}),
+      ...(after !== undefined ? { after: { key: after.v, id: after.id } } : {}),
+    })
+    const key = yield* CursorKey
+    const nextCursor =
+      page.next === null ? null : encodeCursor(key, { s: "dead-letters", v: page.next.key, id: page.next.id })
+    return { status: 200 as const, body: { items: page.items, nextCursor } }
   }),
 )
 

@@ -1,5 +1,5 @@
+import { CurrentActor } from "@todo/messaging"
 import type { CreateTask, Task } from "@todo/contracts"
-import { CurrentActor } from "@todo/core/outbox/Outbox"
 import { SuggestionService } from "@todo/core/suggestions/SuggestionService"
 import { TaskService } from "@todo/core/tasks/TaskService"
 import { Effect, Layer } from "effect"

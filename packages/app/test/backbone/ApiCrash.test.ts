@@ -35,7 +35,6 @@ describe("the API process is killed (SIGKILL) in the middle of a write burst", (
         BETTER_AUTH_SECRET: "crash-secret-crash-secret-crash-secret-0123",
         AUTH_RATE_LIMIT_PER_IP: "100000",
         LOG_LEVEL: "info",
-        OUTBOX_RETRY_MAX: "1 second",
         ...apiSidecar.env(),
       },
     })

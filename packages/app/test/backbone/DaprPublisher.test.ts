@@ -1,16 +1,14 @@
+import { DaprPublisherLive, EventPublisher, type OutboxRecord, type PublishError } from "@todo/messaging"
+import { relayBatch } from "@todo/messaging/testing"
 import { createServer, type Server, type Socket } from "node:net"
 import { randomUUID } from "node:crypto"
 import { TASKS_TOPIC } from "@todo/contracts"
-import { DaprPublisherLive } from "@todo/api/events/DaprPublisher"
-import { EventPublisher, type PublishError } from "@todo/core/events/EventPublisher"
-import type { OutboxRecord } from "@todo/core/outbox/Outbox"
-import { relayBatch } from "@todo/core/outbox/OutboxRelay"
 import { createTestDatabase, queryRows, type TestDatabaseHandle } from "@todo/testkit"
 import { DaprMesh, type Sidecar } from "@todo/testkit/dapr/index"
 import { Effect, Layer, Logger } from "effect"
 import { FetchHttpClient } from "effect/http"
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
-import { appendEvents, database } from "../../../core/test/outbox/support.ts"
+import { appendEvents, database, outboxRecord as record } from "../../../messaging/test/outbox/support.ts"
 import { type Env, testConfig } from "./support/Backbone.ts"
 
 /**
@@ -38,39 +36,6 @@ const withPublisher = <A, E>(env: Env, f: (p: EventPublisher["Service"]) => Effe
       never
     >,
   )
-
-const record = (overrides: Partial<OutboxRecord> = {}): OutboxRecord => {
-  const eventId = randomUUID()
-  const userId = randomUUID()
-  const taskId = randomUUID()
-  return {
-    id: "1",
-    eventId,
-    eventType: "tasks.created",
-    userId,
-    taskId,
-    payload: {
-      eventType: "tasks.created",
-      eventId,
-      taskId,
-      userId,
-      correlationId: "corr-1",
-      timestamp: "2026-01-01T00:00:00.000Z",
-      schemaVersion: 1,
-      actor: "user",
-      title: "t",
-      priority: "medium",
-      dueDate: null,
-      recurring: false,
-    },
-    correlationId: "corr-1",
-    traceparent: null,
-    tracestate: null,
-    attempts: 0,
-    createdAt: new Date(),
-    ...overrides,
-  }
-}
 
 const failure = (p: EventPublisher["Service"], r: OutboxRecord) =>
   p.publish(r).pipe(

@@ -4,6 +4,7 @@ import { DaprMesh } from "@todo/testkit/dapr/index"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import {
   count,
+  fasterRetries,
   prepareTestTables,
   type Running,
   signUpAs,
@@ -44,7 +45,8 @@ describe.each(modes)("a poison event (%s)", (mode) => {
       api = await startOneProcess({
         databaseUrl: db.url,
         handlers,
-        env: { ...env, BUS_MAX_RETRIES: "3", BUS_RETRY_INTERVAL: "20 millis" },
+        env,
+        retryPolicy: fasterRetries({ delivery: { retries: 3, interval: "20 millis" } }),
       })
     }
     stops.unshift(api.stop)

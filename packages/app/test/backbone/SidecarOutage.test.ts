@@ -5,6 +5,7 @@ import type { Sidecar } from "@todo/testkit/dapr/index"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import {
   count,
+  fasterRetries,
   mapLimit,
   prepareTestTables,
   type Running,
@@ -35,11 +36,10 @@ describe("the API's sidecar is down for a while during 500 task writes", () => {
       databaseUrl: db.url,
       env: {
         ...apiSidecar.env(),
-        OUTBOX_RETRY_BASE: "100 millis",
-        OUTBOX_RETRY_MAX: "1 second",
         OUTBOX_SWEEP_INTERVAL: "500 millis",
         DAPR_PUBLISH_TIMEOUT: "2 seconds",
       },
+      retryPolicy: fasterRetries({ backoff: { base: "100 millis", max: "1 second" } }),
     })
   }, 60_000)
 

@@ -1,15 +1,16 @@
-import { OutboxRelayLive } from "@todo/core/outbox/OutboxRelay"
+import { OutboxRelayLive } from "@todo/messaging"
 import { createTestDatabase, eventually, queryRows, runLayer, type TestDatabaseHandle } from "@todo/testkit"
 import { Layer, Logger } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import {
   appendEvents,
   database,
+  fastBackoff,
   newUserId,
   type PublishCall,
   recordingPublisher,
   relayConfig,
-} from "../../../core/test/outbox/support.ts"
+} from "../../../messaging/test/outbox/support.ts"
 
 /**
  * Two relays (two API replicas, each with its own connection pool) on one database, while writers keep appending
@@ -47,11 +48,10 @@ describe("two relays on one database under load", () => {
             relayConfig({
               OUTBOX_BATCH_SIZE: "20",
               OUTBOX_CONCURRENCY: "4",
-              OUTBOX_RETRY_BASE: "20 millis",
-              OUTBOX_RETRY_MAX: "100 millis",
               OUTBOX_SWEEP_INTERVAL: "100 millis",
             }),
           ),
+          Layer.provide(fastBackoff("20 millis", "100 millis")),
           Layer.provide(Logger.layer([])),
         ),
       ),

@@ -6,7 +6,7 @@ import { SqlClient } from "effect/sql/SqlClient"
 import type { SqlError } from "effect/sql/SqlError"
 import { decodeCursor, MicrosInstant, pageOf, UuidId } from "../Cursor.ts"
 import type { InvalidCursor } from "../Errors.ts"
-import { isoMicros } from "../tasks/TaskQuery.ts"
+import { isoMicros } from "@todo/runtime/sql/Keyset"
 
 export class NotificationNotFound extends Schema.TaggedError<NotificationNotFound>()("NotificationNotFound", {
   notificationId: Schema.String,

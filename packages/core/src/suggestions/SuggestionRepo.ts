@@ -7,7 +7,7 @@ import type { SqlError } from "effect/sql/SqlError"
 import type { Fragment } from "effect/sql/Statement"
 import { decodeCursor, MicrosInstant, pageOf, UuidId } from "../Cursor.ts"
 import type { InvalidCursor } from "../Errors.ts"
-import { isoMicros } from "../tasks/TaskQuery.ts"
+import { isoMicros } from "@todo/runtime/sql/Keyset"
 
 interface SuggestionRow {
   readonly id: string

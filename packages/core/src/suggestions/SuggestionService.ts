@@ -1,3 +1,4 @@
+import { CurrentActor, Outbox } from "@todo/messaging"
 import type { ListSuggestionsQuery, Suggestion, Task, UpdateTask } from "@todo/contracts"
 import { Context, Effect, Layer, Option } from "effect"
 import { SqlClient } from "effect/sql/SqlClient"
@@ -10,7 +11,6 @@ import {
   type TaskNotFound,
   type VersionConflict,
 } from "../Errors.ts"
-import { CurrentActor, Outbox } from "../outbox/Outbox.ts"
 import { TaskService } from "../tasks/TaskService.ts"
 import { SuggestionRepo } from "./SuggestionRepo.ts"
 

@@ -1,6 +1,7 @@
 import type { ListTasksQuery } from "@todo/contracts"
 import { Schema } from "effect"
 import { MicrosInstant } from "../Cursor.ts"
+import { isoMicros } from "@todo/runtime/sql/Keyset"
 
 /**
  * How a list request sorts: the SQL expression of the sort key, its direction, and how NULLs order (always last:
@@ -18,10 +19,6 @@ export interface SortPlan {
   /** What the sort key of a cursor must be (it reaches SQL as a parameter compared with the key). */
   readonly cursorValue: Schema.Codec<string | null, unknown>
 }
-
-/** A timestamp as ISO 8601 text with microseconds, which PostgreSQL parses back to the same instant. */
-export const isoMicros = (column: string) =>
-  `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
 
 const PriorityRank = Schema.String.check(Schema.isPattern(/^[1-4]$/))
 // lower() may lengthen a 200-character title a little (e.g. İ → i̇); never beyond twice.

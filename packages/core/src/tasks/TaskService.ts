@@ -1,3 +1,4 @@
+import { Outbox } from "@todo/messaging"
 import { randomUUID } from "node:crypto"
 import type { CreateTask, ListTasksQuery, QuickAddParse, Task, UpdateTask } from "@todo/contracts"
 import { Clock, Context, Effect, Layer, Option, Result } from "effect"
@@ -6,7 +7,6 @@ import type { SqlError } from "effect/sql/SqlError"
 
 import { UserSettings } from "../accounts/UserSettings.ts"
 import { type InvalidCursor, InvalidTaskField, TaskNotFound, VersionConflict } from "../Errors.ts"
-import { Outbox } from "../outbox/Outbox.ts"
 import { parseQuickAdd } from "./QuickAdd.ts"
 import { nextOccurrence, parseRecurrence, shiftReminder } from "./Recurrence.ts"
 import { type TaskFields, type TaskPage, TaskRepo } from "./TaskRepo.ts"

@@ -1,18 +1,23 @@
+import {
+  CurrentRetryPolicy,
+  DaprPublisherLive,
+  HandlerRegistry,
+  InProcessBusLive,
+  type RetryPolicy,
+  retryPolicy,
+  SubscriptionRoutes,
+} from "@todo/messaging"
 import { createServer } from "node:http"
 import { NodeHttpServer } from "@effect/platform-node"
 import { AgentCore } from "@todo/agent/AgentLive"
-import { HandlerRegistry } from "@todo/agent/delivery/HandlerRegistry"
-import { SubscriptionRoutes } from "@todo/agent/http/SubscriptionRoutes"
 import { ApiHttp, ApiRelay } from "@todo/api/ApiLive"
 import { AuthConfig } from "@todo/api/auth/AuthService"
-import { DaprPublisherLive } from "@todo/api/events/DaprPublisher"
-import { InProcessBusLive } from "@todo/core/events/InProcessBus"
 import { pgClientLayer } from "@todo/runtime/Database"
 import { freePort } from "@todo/runtime/EmbeddedPostgres"
 import { NotFoundRoute } from "@todo/runtime/http/ContractRouter"
 import { SystemRoutes } from "@todo/runtime/http/SystemRoutes"
 import { apiClient, queryRows, runLayer, waitUntilReady } from "@todo/testkit"
-import { ConfigProvider, Effect, Layer, Logger, Redacted } from "effect"
+import { ConfigProvider, Duration, Effect, Layer, Logger, Redacted } from "effect"
 import { FetchHttpClient, HttpRouter } from "effect/http"
 import { SqlClient } from "effect/sql/SqlClient"
 
@@ -35,6 +40,30 @@ export const testConfig = (env: Env = {}) =>
       ...env,
     }),
   )
+
+/**
+ * The retry policy with faster numbers, where a test must see several retries or backoffs in well under a second
+ * (the same shape as in production: constant delivery retries, the relay's exponential backoff).
+ */
+export const fasterRetries = (options: {
+  readonly delivery?: { readonly retries: number; readonly interval: Duration.Input }
+  readonly backoff?: { readonly base: Duration.Input; readonly max: Duration.Input }
+}): RetryPolicy => ({
+  ...retryPolicy,
+  ...(options.delivery && {
+    delivery: {
+      ...retryPolicy.delivery,
+      retries: options.delivery.retries,
+      interval: Duration.fromInputUnsafe(options.delivery.interval),
+    },
+  }),
+  ...(options.backoff && {
+    backoff: {
+      base: Duration.fromInputUnsafe(options.backoff.base),
+      max: Duration.fromInputUnsafe(options.backoff.max),
+    },
+  }),
+})
 
 /** Extra tables the test-only handler writes: one row per time it took effect. */
 export const prepareTestTables = (databaseUrl: string) =>
@@ -116,12 +145,17 @@ export const startAgent = async (options: {
 }
 
 /** The API service in this process, its relay publishing through the sidecar named in `env` (DAPR_HTTP_ENDPOINT). */
-export const startApi = async (options: { readonly databaseUrl: string; readonly env?: Env }) => {
+export const startApi = async (options: {
+  readonly databaseUrl: string
+  readonly env?: Env
+  readonly retryPolicy?: RetryPolicy
+}) => {
   const port = await Effect.runPromise(freePort)
   const layer = Layer.mergeAll(
     ApiHttp(server(port)),
     ApiRelay.pipe(Layer.provide(DaprPublisherLive.pipe(Layer.provide(FetchHttpClient.layer)))),
   ).pipe(
+    Layer.provide(Layer.succeed(CurrentRetryPolicy, options.retryPolicy ?? retryPolicy)),
     Layer.provide(authFor(port)),
     Layer.provide(database(options.databaseUrl)),
     Layer.provide(testConfig(options.env)),
@@ -135,10 +169,12 @@ export const startOneProcess = async (options: {
   readonly databaseUrl: string
   readonly env?: Env
   readonly handlers?: EffectsOptions
+  readonly retryPolicy?: RetryPolicy
 }) => {
   const port = await Effect.runPromise(freePort)
   const layer = Layer.mergeAll(ApiHttp(server(port)), ApiRelay.pipe(Layer.provide(InProcessBusLive))).pipe(
     Layer.provide(Layer.provideMerge(EffectsHandler(options.handlers), AgentCore)),
+    Layer.provide(Layer.succeed(CurrentRetryPolicy, options.retryPolicy ?? retryPolicy)),
     Layer.provide(authFor(port)),
     Layer.provide(database(options.databaseUrl)),
     Layer.provide(testConfig(options.env)),

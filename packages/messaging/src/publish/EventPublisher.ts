@@ -1,5 +1,5 @@
 import { Context, type Effect, Schema } from "effect"
-import type { OutboxRecord } from "../outbox/Outbox.ts"
+import type { OutboxRecord } from "../outbox/OutboxRow.ts"
 
 /**
  * Publishing failed. `configuration` marks failures an operator must fix (unknown pubsub component, topic not
@@ -22,4 +22,4 @@ export class EventPublisher extends Context.Service<
     /** Waits (bounded) until publishing can be expected to work, e.g. the sidecar's outbound health. */
     readonly ready: Effect.Effect<void>
   }
->()("@todo/core/EventPublisher") {}
+>()("@todo/messaging/EventPublisher") {}

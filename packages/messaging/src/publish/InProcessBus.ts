@@ -1,12 +1,13 @@
 import { type CloudEvent, TASKS_TOPIC } from "@todo/contracts"
-import { Config, Duration, Effect, Layer } from "effect"
-import type { OutboxRecord } from "../outbox/Outbox.ts"
-import { currentTraceContext } from "../outbox/TraceContext.ts"
-import { type Delivered, EventConsumer } from "./EventConsumer.ts"
+import { Effect, Layer } from "effect"
+import type { OutboxRecord } from "../outbox/OutboxRow.ts"
+import { currentTraceContext } from "../TraceContext.ts"
+import { EventConsumer } from "../delivery/EventConsumer.ts"
 import { EventPublisher, PublishError } from "./EventPublisher.ts"
-import { DeadLetters } from "./DeadLetters.ts"
+import { DeadLetters } from "../deadletters/DeadLetters.ts"
+import { CurrentRetryPolicy, deliverySchedule } from "../RetryPolicy.ts"
 
-/** The envelope a Dapr sidecar would build for this record (DAPR.md §1), so consumers see one shape everywhere. */
+/** The envelope a Dapr sidecar would build for this record, so consumers see one shape everywhere. */
 export const toCloudEvent = (
   record: OutboxRecord,
   source: string,
@@ -30,8 +31,8 @@ export const toCloudEvent = (
  * - at-least-once: `publish` delivers the event to the consumer before it returns, so the relay marks a row
  *   published only once the consumer has taken it (or it is parked); a crash before that redelivers it, and the
  *   consumer's `processed_events` absorbs the duplicate;
- * - retries: a RETRY is retried `BUS_MAX_RETRIES` times (default 3) with exponential backoff from
- *   `BUS_RETRY_INTERVAL` (default 200 ms: 200, 400, 800 ms), like Dapr's inbound resiliency policy;
+ * - retries: a RETRY is retried on the retry policy's delivery schedule, the one the chart's Dapr Resiliency renders
+ *   for inbound deliveries (5 retries, 3 s apart);
  * - dead letters: a DROP, or retries running out, parks the event in the same dead-letter table the agent's DLQ
  *   subscription writes, as the sidecar would publish it to the dead-letter topic. If parking fails the publish
  *   fails, and the relay tries the event again later: an event is never lost.
@@ -42,23 +43,17 @@ export const InProcessBusLive = Layer.effect(
   Effect.gen(function* () {
     const consumer = yield* EventConsumer
     const deadLetters = yield* DeadLetters
-    const retries = yield* Config.Int("BUS_MAX_RETRIES").pipe(Config.withDefault(3))
-    const interval = yield* Config.Duration("BUS_RETRY_INTERVAL").pipe(
-      Config.withDefault(Duration.millis(200)),
-    )
+    const retries = deliverySchedule(yield* CurrentRetryPolicy)
 
     const publish = Effect.fn("InProcessBus.publish")(function* (record: OutboxRecord) {
       const trace = yield* currentTraceContext
       const envelope = toCloudEvent(record, "todo-api", trace.traceparent)
       const context = { topic: TASKS_TOPIC, traceparent: trace.traceparent ?? undefined }
       let attempts = 0
-      let delivered: Delivered
-      for (;;) {
+      const delivered = yield* Effect.suspend(() => {
         attempts++
-        delivered = yield* consumer.deliver(envelope, context)
-        if (delivered.status !== "RETRY" || attempts > retries) break
-        yield* Effect.sleep(Duration.times(interval, 2 ** (attempts - 1)))
-      }
+        return consumer.deliver(envelope, context)
+      }).pipe(Effect.repeat({ schedule: retries, while: (d) => d.status === "RETRY" }))
       if (delivered.status === "SUCCESS") return
       yield* deadLetters
         .park({

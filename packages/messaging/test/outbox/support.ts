@@ -1,22 +1,23 @@
 import { randomUUID } from "node:crypto"
 import type { TaskEvent } from "@todo/contracts"
-import { EventPublisher, PublishError } from "@todo/core/events/EventPublisher"
-import { Outbox } from "@todo/core/outbox/Outbox"
-import type { OutboxRecord } from "@todo/core/outbox/Outbox"
+import { EventPublisher, PublishError } from "../../src/publish/EventPublisher.ts"
+import { CurrentRetryPolicy, retryPolicy } from "../../src/RetryPolicy.ts"
+import { Outbox } from "../../src/outbox/Outbox.ts"
+import type { OutboxRecord } from "../../src/outbox/OutboxRow.ts"
 import { pgClientLayer } from "@todo/runtime/Database"
-import { ConfigProvider, Effect, Layer, Redacted } from "effect"
+import { ConfigProvider, Duration, Effect, Layer, Redacted } from "effect"
 import { SqlClient } from "effect/sql/SqlClient"
 
 /** Relay settings for tests: a sweep far too slow to explain anything a test sees (only NOTIFY and draining can). */
 export const relayConfig = (overrides: Record<string, string> = {}) =>
-  ConfigProvider.layer(
-    ConfigProvider.fromUnknown({
-      OUTBOX_SWEEP_INTERVAL: "60 seconds",
-      OUTBOX_RETRY_BASE: "100 millis",
-      OUTBOX_RETRY_MAX: "400 millis",
-      ...overrides,
-    }),
-  )
+  ConfigProvider.layer(ConfigProvider.fromUnknown({ OUTBOX_SWEEP_INTERVAL: "60 seconds", ...overrides }))
+
+/** The retry policy with a faster relay backoff, so a test sees several rounds of it in well under a second. */
+export const fastBackoff = (base: Duration.Input, max: Duration.Input) =>
+  Layer.succeed(CurrentRetryPolicy, {
+    ...retryPolicy,
+    backoff: { base: Duration.fromInputUnsafe(base), max: Duration.fromInputUnsafe(max) },
+  })
 
 /** A database client on `url` (one per simulated replica). */
 export const database = (url: string, poolSize = 5) => pgClientLayer(Redacted.make(url), poolSize)
@@ -84,3 +85,37 @@ export const recordingPublisher = (
   )
 
 export const newUserId = () => randomUUID()
+
+/** An outbox row as the relay hands it to a publisher: a `tasks.created` of a fresh user and task. */
+export const outboxRecord = (overrides: Partial<OutboxRecord> = {}): OutboxRecord => {
+  const eventId = randomUUID()
+  const userId = randomUUID()
+  const taskId = randomUUID()
+  return {
+    id: "1",
+    eventId,
+    eventType: "tasks.created",
+    userId,
+    taskId,
+    payload: {
+      eventType: "tasks.created",
+      eventId,
+      taskId,
+      userId,
+      correlationId: "corr-1",
+      timestamp: "2026-01-01T00:00:00.000Z",
+      schemaVersion: 1,
+      actor: "user",
+      title: "t",
+      priority: "medium",
+      dueDate: null,
+      recurring: false,
+    },
+    correlationId: "corr-1",
+    traceparent: null,
+    tracestate: null,
+    attempts: 0,
+    createdAt: new Date(0),
+    ...overrides,
+  }
+}

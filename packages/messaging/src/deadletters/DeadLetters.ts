@@ -1,13 +1,13 @@
 import { type DeadLetter, decodeTaskEvent } from "@todo/contracts"
-import { Context, Effect, Layer, Option, Schema } from "effect"
 import { count, deadLetters } from "@todo/runtime/Metrics"
 import { type HttpMeaning, meaning } from "@todo/runtime/http/Problem"
+import { isoMicros, type KeysetPosition, keysetPage } from "@todo/runtime/sql/Keyset"
+import { Context, Effect, Layer, Option, Schema } from "effect"
 import { SqlClient } from "effect/sql/SqlClient"
 import type { SqlError } from "effect/sql/SqlError"
-import { decodeCursor, MicrosInstant, pageOf, UuidId } from "../Cursor.ts"
-import type { InvalidCursor } from "../Errors.ts"
-import { isoMicros } from "../tasks/TaskQuery.ts"
+import { DeliveryFailureTable } from "../delivery/DeliveryFailureRow.ts"
 import { Outbox } from "../outbox/Outbox.ts"
+import { DeadLetterTable, toDeadLetter } from "./DeadLetterRow.ts"
 
 export class DeadLetterNotFound extends Schema.TaggedError<DeadLetterNotFound>()("DeadLetterNotFound", {
   deadLetterId: Schema.String,
@@ -39,31 +39,18 @@ export interface ParkedEvent {
   readonly attempts: number
 }
 
-interface DeadLetterRow {
-  readonly id: string
-  readonly event_id: string
-  readonly event_type: string | null
-  readonly topic: string
-  readonly envelope: unknown
-  readonly error: string
-  readonly attempts: number
-  readonly first_seen_at: Date
-  readonly last_seen_at: Date
-  readonly replayed_at: Date | null
-}
+/** Where the next page of the list starts: the last row's `last_seen_at` (microseconds, ISO text) and id. */
+export type DeadLetterPosition = KeysetPosition<string>
 
-const toDeadLetter = (r: DeadLetterRow): DeadLetter => ({
-  id: r.id,
-  eventId: r.event_id,
-  eventType: r.event_type,
-  topic: r.topic,
-  event: typeof r.envelope === "string" ? JSON.parse(r.envelope) : r.envelope,
-  error: r.error,
-  attempts: r.attempts,
-  firstSeenAt: r.first_seen_at.toISOString(),
-  lastSeenAt: r.last_seen_at.toISOString(),
-  replayedAt: r.replayed_at?.toISOString() ?? null,
-})
+/** A parked envelope's `data`, where a task event should be. */
+const decodeData = Schema.decodeUnknownEffect(Schema.Struct({ data: Schema.Unknown }))
+
+/** The list's sort key as exact text, selected beside the row. */
+const decodePosition = (row: unknown) =>
+  Schema.decodeUnknownEffect(Schema.Struct({ position: Schema.String }))(row).pipe(
+    Effect.map((r) => r.position),
+    Effect.orDie,
+  )
 
 const field = (envelope: unknown, key: string): string | null => {
   if (typeof envelope !== "object" || envelope === null) return null
@@ -79,12 +66,13 @@ export class DeadLetters extends Context.Service<
   DeadLetters,
   {
     readonly park: (event: ParkedEvent) => Effect.Effect<DeadLetter, SqlError>
-    readonly list: (query: {
+    /** Newest first (by last seen), `limit` at a time, starting after `after`. */
+    readonly list: (page: {
       readonly limit?: number
-      readonly cursor?: string
+      readonly after?: DeadLetterPosition
     }) => Effect.Effect<
-      { items: ReadonlyArray<DeadLetter>; nextCursor: string | null },
-      SqlError | InvalidCursor
+      { readonly items: ReadonlyArray<DeadLetter>; readonly next: DeadLetterPosition | null },
+      SqlError
     >
     readonly find: (id: string) => Effect.Effect<Option.Option<DeadLetter>, SqlError>
     /**
@@ -97,77 +85,94 @@ export class DeadLetters extends Context.Service<
     ) => Effect.Effect<DeadLetter, SqlError | DeadLetterNotFound | DeadLetterNotReplayable>
     readonly remove: (id: string) => Effect.Effect<void, SqlError | DeadLetterNotFound>
   }
->()("@todo/core/DeadLetters") {
+>()("@todo/messaging/DeadLetters") {
   /** Needs an Outbox only for `replay` (the API); the agent's parking side gets one too, it costs nothing. */
   static readonly layer = Layer.effect(
     DeadLetters,
     Effect.gen(function* () {
       const sql = yield* SqlClient
       const outbox = yield* Outbox
-      const columns = sql.literal(
-        "id, event_id, event_type, topic, envelope, error, attempts, first_seen_at, last_seen_at, replayed_at",
-      )
+      const columns = sql.literal(DeadLetterTable.columns)
       const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
       const park = Effect.fn("DeadLetters.park")(function* (event: ParkedEvent) {
         yield* count(deadLetters, { topic: event.topic })
         const eventId = field(event.envelope, "id") ?? `unidentified-${crypto.randomUUID()}`
+        const failure = yield* DeliveryFailureTable.decodeFirst(
+          yield* sql`
+            SELECT ${sql.literal(DeliveryFailureTable.columns)} FROM delivery_failures WHERE event_id = ${eventId}
+            ORDER BY last_failed_at DESC LIMIT 1`,
+        )
         // Attempts are a total (the consumer's cumulative count), so a duplicate delivery of the same dead letter
         // changes nothing but last_seen_at; only a new failure (after a replay) clears replayed_at.
-        const [row] = yield* sql<DeadLetterRow>`
-          WITH failures AS (
-            SELECT attempts, last_error FROM delivery_failures WHERE event_id = ${eventId}
-            ORDER BY last_failed_at DESC LIMIT 1)
-          INSERT INTO dead_letters (event_id, event_type, topic, envelope, error, attempts)
-          SELECT ${eventId}, ${field(event.envelope, "type")}, ${event.topic}, ${JSON.stringify(event.envelope)}::jsonb,
-                 coalesce((SELECT last_error FROM failures), ${event.error}),
-                 coalesce((SELECT attempts FROM failures), ${event.attempts})
-          ON CONFLICT (event_id) DO UPDATE SET
-            attempts = greatest(dead_letters.attempts, excluded.attempts), error = excluded.error,
-            last_seen_at = now(), envelope = excluded.envelope,
-            replayed_at = CASE WHEN excluded.attempts > dead_letters.attempts THEN NULL
-                               ELSE dead_letters.replayed_at END
-          RETURNING ${columns}`
-        yield* Effect.logWarning(`dead letter ${eventId}: ${row!.error}`)
-        return toDeadLetter(row!)
+        const inserted = yield* DeadLetterTable.insert(
+          sql,
+          [
+            {
+              eventId,
+              eventType: field(event.envelope, "type"),
+              topic: event.topic,
+              envelope: event.envelope,
+              error: Option.match(failure, { onNone: () => event.error, onSome: (f) => f.lastError }),
+              attempts: Option.match(failure, { onNone: () => event.attempts, onSome: (f) => f.attempts }),
+            },
+          ],
+          {
+            tail: sql`
+            ON CONFLICT (event_id) DO UPDATE SET
+              attempts = greatest(dead_letters.attempts, excluded.attempts), error = excluded.error,
+              last_seen_at = now(), envelope = excluded.envelope,
+              replayed_at = CASE WHEN excluded.attempts > dead_letters.attempts THEN NULL
+                                 ELSE dead_letters.replayed_at END
+            RETURNING ${columns}`,
+          },
+        )
+        const row = yield* DeadLetterTable.decodeSingle(inserted)
+        yield* Effect.logWarning(`dead letter ${eventId}: ${row.error}`)
+        return toDeadLetter(row)
       })
 
-      const list = Effect.fn("DeadLetters.list")(function* (query: {
+      const list = Effect.fn("DeadLetters.list")(function* (page: {
         readonly limit?: number
-        readonly cursor?: string
+        readonly after?: DeadLetterPosition
       }) {
-        const limit = query.limit ?? 50
-        let after = sql``
-        if (query.cursor !== undefined) {
-          const c = yield* decodeCursor(query.cursor, {
-            signature: "dead-letters",
-            value: MicrosInstant,
-            id: UuidId,
-          })
-          after = sql`WHERE (last_seen_at, id) < (${c.v}, ${c.id})`
-        }
-        const rows = yield* sql<DeadLetterRow & { cursor_at: string }>`
-          SELECT ${columns}, ${sql.literal(isoMicros("last_seen_at"))} AS cursor_at
+        const limit = page.limit ?? 50
+        const after =
+          page.after === undefined
+            ? sql``
+            : sql`WHERE (last_seen_at, id) < (${page.after.key}, ${page.after.id})`
+        const rows = yield* sql`
+          SELECT ${columns}, ${sql.literal(isoMicros("last_seen_at"))} AS position
           FROM dead_letters ${after} ORDER BY last_seen_at DESC, id DESC LIMIT ${limit + 1}`
-        return yield* pageOf(rows, limit, "dead-letters", (r) => r.cursor_at, toDeadLetter)
+        const decoded = yield* Effect.forEach(rows, (row) =>
+          Effect.zip(DeadLetterTable.decode(row), decodePosition(row)),
+        )
+        return keysetPage(
+          decoded.map(([letter, position]) => ({ id: letter.id, letter, position })),
+          limit,
+          (r) => r.position,
+          (r) => toDeadLetter(r.letter),
+        )
       })
 
       const find = Effect.fn("DeadLetters.find")(function* (id: string) {
         if (!uuid.test(id)) return Option.none()
-        const rows = yield* sql<DeadLetterRow>`SELECT ${columns} FROM dead_letters WHERE id = ${id}`
-        return Option.map(Option.fromNullishOr(rows[0]), toDeadLetter)
+        const found = yield* DeadLetterTable.decodeFirst(
+          yield* sql`SELECT ${columns} FROM dead_letters WHERE id = ${id}`,
+        )
+        return Option.map(found, toDeadLetter)
       })
 
       const replay = Effect.fn("DeadLetters.replay")(function* (id: string) {
         if (!uuid.test(id)) return yield* new DeadLetterNotFound({ deadLetterId: id })
         return yield* sql.withTransaction(
           Effect.gen(function* () {
-            const [found] =
-              yield* sql<DeadLetterRow>`SELECT ${columns} FROM dead_letters WHERE id = ${id} FOR UPDATE`
-            if (found === undefined) return yield* new DeadLetterNotFound({ deadLetterId: id })
-            const envelope = typeof found.envelope === "string" ? JSON.parse(found.envelope) : found.envelope
-            const data = typeof envelope === "object" && envelope !== null ? envelope.data : undefined
-            const event = yield* decodeTaskEvent(data).pipe(
+            const found = yield* DeadLetterTable.decodeFirst(
+              yield* sql`SELECT ${columns} FROM dead_letters WHERE id = ${id} FOR UPDATE`,
+            )
+            if (Option.isNone(found)) return yield* new DeadLetterNotFound({ deadLetterId: id })
+            const event = yield* decodeData(found.value.envelope).pipe(
+              Effect.flatMap(({ data }) => decodeTaskEvent(data)),
               Effect.mapError(
                 (e) =>
                   new DeadLetterNotReplayable({
@@ -177,10 +182,11 @@ export class DeadLetters extends Context.Service<
               ),
             )
             yield* outbox.requeue(event)
-            const [row] = yield* sql<DeadLetterRow>`
-              UPDATE dead_letters SET replayed_at = now() WHERE id = ${id} RETURNING ${columns}`
-            yield* Effect.logInfo(`dead letter ${found.event_id} replayed through the outbox`)
-            return toDeadLetter(row!)
+            const replayed = yield* DeadLetterTable.decodeSingle(
+              yield* sql`UPDATE dead_letters SET replayed_at = now() WHERE id = ${id} RETURNING ${columns}`,
+            )
+            yield* Effect.logInfo(`dead letter ${found.value.eventId} replayed through the outbox`)
+            return toDeadLetter(replayed)
           }),
         )
       })

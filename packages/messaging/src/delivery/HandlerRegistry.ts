@@ -32,12 +32,13 @@ export class HandlerRegistry extends Context.Service<
     readonly handlersFor: (event: TaskEvent) => ReadonlyArray<Registration>
     readonly registered: () => ReadonlyArray<{ readonly type: TaskEventType; readonly name: string }>
   }
->()("@todo/agent/HandlerRegistry") {
+>()("@todo/messaging/HandlerRegistry") {
   static readonly layer = Layer.sync(HandlerRegistry, () => {
     const byType = new Map<TaskEventType, Array<Registration>>()
     return HandlerRegistry.of({
       register: (type, name, handle) => {
         const list = byType.get(type) ?? []
+        // Kept per type: handlersFor only ever hands this handler events of type T.
         list.push({ name, handle: handle as unknown as EventHandler<TaskEventType> })
         byType.set(type, list)
       },

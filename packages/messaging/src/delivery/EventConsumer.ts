@@ -17,7 +17,7 @@ export interface Delivered {
 
 /**
  * The subscriber side of the bus: handles one delivered CloudEvent and says what the transport should do with it
- * (DAPR.md §2: SUCCESS acks, RETRY retries, DROP dead-letters). The agent implements it; the Dapr subscription
+ * (as daprd reads the answer: SUCCESS acks, RETRY retries, DROP dead-letters). The agent implements it; the Dapr subscription
  * route and the in-process bus both call it. A RETRY or DROP is also recorded by the consumer (`delivery_failures`)
  * so that the dead letter the transport eventually parks says how often and why the event failed.
  */
@@ -26,4 +26,4 @@ export class EventConsumer extends Context.Service<
   {
     readonly deliver: (envelope: unknown, context: DeliveryContext) => Effect.Effect<Delivered>
   }
->()("@todo/core/EventConsumer") {}
+>()("@todo/messaging/EventConsumer") {}

@@ -1,10 +1,11 @@
 import { CloudEvent, decodeTaskEvent, type TaskEvent } from "@todo/contracts"
-import { type Delivered, type DeliveryContext, EventConsumer } from "@todo/core/events/EventConsumer"
-import { parentSpanOf } from "@todo/core/outbox/TraceContext"
+import { type Delivered, type DeliveryContext, EventConsumer } from "./EventConsumer.ts"
+import { parentSpanOf } from "../TraceContext.ts"
 import { CorrelationId } from "@todo/runtime/http/RequestContext"
 import { Cause, Effect, Layer, Schema } from "effect"
 import { count, eventsDelivered } from "@todo/runtime/Metrics"
 import { SqlClient } from "effect/sql/SqlClient"
+import { DeliveryFailureTable } from "./DeliveryFailureRow.ts"
 import { HandlerRegistry } from "./HandlerRegistry.ts"
 
 /** The consumer name under which processed event ids are recorded. */
@@ -27,13 +28,15 @@ export const EventDeliveryLive = Layer.effect(
     const registry = yield* HandlerRegistry
 
     const recordFailure = (eventId: string, error: string) =>
-      sql`
-        INSERT INTO delivery_failures (consumer, event_id, attempts, last_error)
-        VALUES (${CONSUMER}, ${eventId}, 1, ${error.slice(0, 2_000)})
-        ON CONFLICT (consumer, event_id) DO UPDATE SET attempts = delivery_failures.attempts + 1,
-          last_error = excluded.last_error, last_failed_at = now()`.pipe(
-        Effect.catchCause((cause) => Effect.logWarning("could not record a delivery failure", cause)),
-      )
+      DeliveryFailureTable.insert(
+        sql,
+        [{ consumer: CONSUMER, eventId, attempts: 1, lastError: error.slice(0, 2_000) }],
+        {
+          tail: sql`
+            ON CONFLICT (consumer, event_id) DO UPDATE SET attempts = delivery_failures.attempts + 1,
+              last_error = excluded.last_error, last_failed_at = now()`,
+        },
+      ).pipe(Effect.catchCause((cause) => Effect.logWarning("could not record a delivery failure", cause)))
 
     const process = (event: TaskEvent, cloudEventId: string) =>
       sql.withTransaction(
@@ -44,7 +47,7 @@ export const EventDeliveryLive = Layer.effect(
             ON CONFLICT DO NOTHING RETURNING event_id`
           if (fresh.length === 0)
             return { status: "SUCCESS", reason: "duplicate: already processed" } as Delivered
-          // Handlers run one after another: they share the transaction's connection (STACK.md decision 6).
+          // Handlers run one after another: they share the transaction's connection (one connection per transaction).
           for (const handler of registry.handlersFor(event)) {
             yield* handler
               .handle(event, { cloudEventId })
@@ -72,7 +75,7 @@ export const EventDeliveryLive = Layer.effect(
         }
         const event = decoded.success
         // The delivery request's own trace context (the subscriber sidecar's span) comes first; the envelope's
-        // is the fallback (DAPR.md §6).
+        // is the fallback.
         // Under an HTTP delivery the request's server span already continues that context: nest under it.
         const current = yield* Effect.option(Effect.currentSpan)
         const parent =

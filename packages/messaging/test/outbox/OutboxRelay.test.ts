@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto"
-import { Outbox } from "@todo/core/outbox/Outbox"
-import { OutboxRelayLive, pruneOutbox, retryDelayMs } from "@todo/core/outbox/OutboxRelay"
+import { Outbox } from "../../src/outbox/Outbox.ts"
+import type { EventPublisher } from "../../src/publish/EventPublisher.ts"
+import { OutboxRelayLive, pruneOutbox } from "../../src/outbox/OutboxRelay.ts"
 import { createTestDatabase, eventually, queryRows, runLayer, type TestDatabaseHandle } from "@todo/testkit"
 import { Effect, Layer, Logger } from "effect"
 import { SqlClient } from "effect/sql/SqlClient"
@@ -11,6 +12,7 @@ import {
   newUserId,
   type PublishCall,
   recordingPublisher,
+  fastBackoff,
   relayConfig,
 } from "./support.ts"
 
@@ -25,14 +27,16 @@ afterEach(async () => {
 })
 
 const startRelay = (
-  publisher: Layer.Layer<import("@todo/core/events/EventPublisher").EventPublisher>,
+  publisher: Layer.Layer<EventPublisher>,
   config: Record<string, string> = {},
+  backoff = fastBackoff("100 millis", "400 millis"),
 ) => {
   const relay = runLayer(
     OutboxRelayLive.pipe(
       Layer.provide(publisher),
       Layer.provide(database(db.url)),
       Layer.provide(relayConfig(config)),
+      Layer.provide(backoff),
       Layer.provide(Logger.layer([])),
     ),
   )
@@ -47,15 +51,6 @@ const outboxRows = () =>
   )
 
 const okIds = (calls: ReadonlyArray<PublishCall>) => calls.filter((c) => c.ok).map((c) => c.record.eventId)
-
-describe("retryDelayMs", () => {
-  it("doubles from the base, stays within [d/2, d], never passes the cap", () => {
-    expect([1, 2, 3, 4].map((n) => retryDelayMs(n, 0, 500, 30_000))).toEqual([250, 500, 1000, 2000])
-    expect([1, 2, 3, 4].map((n) => retryDelayMs(n, 1, 500, 30_000))).toEqual([500, 1000, 2000, 4000])
-    expect(retryDelayMs(30, 1, 500, 30_000)).toBe(30_000)
-    expect(retryDelayMs(30, 0, 500, 30_000)).toBe(15_000)
-  })
-})
 
 describe("OutboxRelayLive", () => {
   it("drains one user's backlog of 300 events in order, without waiting for the sweep", async () => {
@@ -98,11 +93,11 @@ describe("OutboxRelayLive", () => {
     const calls: Array<PublishCall> = []
     const users = [newUserId(), newUserId(), newUserId()]
     const events = (await Promise.all(users.map((u) => appendEvents(db.url, u, 5)))).flat()
-    startRelay(recordingPublisher("r1", calls, { fail: () => down }), {
-      OUTBOX_RETRY_BASE: "100 millis",
-      OUTBOX_RETRY_MAX: "800 millis",
-      OUTBOX_CONCURRENCY: "1",
-    })
+    startRelay(
+      recordingPublisher("r1", calls, { fail: () => down }),
+      { OUTBOX_CONCURRENCY: "1" },
+      fastBackoff("100 millis", "800 millis"),
+    )
     // With concurrency 1 a failing batch is two calls (two failures in a row halt it): the gaps between the
     // batches are the relay's backoff.
     await eventually(async () => (calls.length >= 10 ? true : undefined), { timeoutMs: 5_000 })
@@ -137,7 +132,8 @@ describe("OutboxRelayLive", () => {
     startRelay(
       recordingPublisher("r1", calls, { fail: (r) => broken && r.eventId === poison!.eventId }),
       // The sweep is what picks a row up again once its backoff has elapsed.
-      { OUTBOX_RETRY_BASE: "200 millis", OUTBOX_RETRY_MAX: "1 second", OUTBOX_SWEEP_INTERVAL: "200 millis" },
+      { OUTBOX_SWEEP_INTERVAL: "200 millis" },
+      fastBackoff("200 millis", "1 second"),
     )
     const others = await appendEvents(db.url, other, 3)
     await eventually(async () => (okIds(calls).length === 3 ? true : undefined), { what: "the other user" })
@@ -200,6 +196,20 @@ describe("OutboxRelayLive", () => {
       "SELECT published_at IS NULL AS pending FROM outbox ORDER BY id",
     )
     expect(left.map((r) => r.pending)).toEqual([false, true])
+  })
+
+  it("prunes chunk after chunk while chunks come back full", async () => {
+    // 12 000 expired rows: two full chunks of 5 000 and a short one.
+    await queryRows(
+      db.url,
+      `INSERT INTO outbox (event_id, event_type, user_id, task_id, payload, correlation_id, published_at)
+       SELECT gen_random_uuid(), 'tasks.deleted', gen_random_uuid(), gen_random_uuid(), '{}', 'c',
+              now() - interval '100 days'
+       FROM generate_series(1, 12000)`,
+    )
+    const pruned = await pruneOutbox(90).pipe(Effect.provide(database(db.url)), Effect.runPromise)
+    expect(pruned).toBe(12_000)
+    expect(await queryRows(db.url, "SELECT 1 FROM outbox")).toHaveLength(0)
   })
 
   it("append takes the user's lock itself: a second writer of the same user waits for the first to commit", async () => {

@@ -1,49 +1,11 @@
-import type { TaskEvent, TaskEventType } from "@todo/contracts"
 import { PgClient } from "@effect/sql-pg"
-import { Config, Deferred, Duration, Effect, Fiber, Layer, Metric, Queue, Schedule } from "effect"
+import { Config, Data, Deferred, Duration, Effect, Fiber, Layer, Metric, Queue, Schedule } from "effect"
 import { count, eventsPublished, outboxOldestPendingAge, outboxPending } from "@todo/runtime/Metrics"
 import { SqlClient } from "effect/sql/SqlClient"
-import { EventPublisher, type PublishError } from "../events/EventPublisher.ts"
-import type { OutboxRecord } from "./Outbox.ts"
-import { parentSpanOf } from "./TraceContext.ts"
-
-interface OutboxRow {
-  readonly id: string
-  readonly event_id: string
-  readonly event_type: TaskEventType
-  readonly user_id: string
-  readonly task_id: string
-  readonly payload: TaskEvent | string
-  readonly correlation_id: string
-  readonly traceparent: string | null
-  readonly tracestate: string | null
-  readonly attempts: number
-  readonly created_at: Date
-}
-
-const toRecord = (row: OutboxRow): OutboxRecord => ({
-  id: String(row.id),
-  eventId: row.event_id,
-  eventType: row.event_type,
-  userId: row.user_id,
-  taskId: row.task_id,
-  payload: typeof row.payload === "string" ? (JSON.parse(row.payload) as TaskEvent) : row.payload,
-  correlationId: row.correlation_id,
-  traceparent: row.traceparent,
-  tracestate: row.tracestate,
-  attempts: row.attempts,
-  createdAt: row.created_at,
-})
-
-/**
- * Exponential backoff with ("equal") jitter after `attempts` consecutive failures: the n-th delay is drawn from
- * [d/2, d] with d = base · 2^(n-1) capped at `maxMs`, so replicas that failed together do not retry together, and
- * no delay ever exceeds the cap. With the defaults: ≤ 0.5 s, ≤ 1 s, ≤ 2 s … ≤ 30 s.
- */
-export const retryDelayMs = (attempts: number, random: number, baseMs = 500, maxMs = 30_000) => {
-  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempts - 1))
-  return Math.round(ceiling / 2 + (ceiling / 2) * random)
-}
+import { EventPublisher, type PublishError } from "../publish/EventPublisher.ts"
+import { type OutboxRecord, OutboxTable } from "./OutboxRow.ts"
+import { backoffDelay, backoffSchedule, CurrentRetryPolicy } from "../RetryPolicy.ts"
+import { parentSpanOf } from "../TraceContext.ts"
 
 export interface RelayOptions {
   /** Users claimed per batch (each with up to this many of its pending events in total). */
@@ -52,9 +14,6 @@ export interface RelayOptions {
   readonly concurrency: number
   /** Safety-net sweep when no NOTIFY arrives (a missed notification, a row whose backoff elapsed). */
   readonly sweepInterval: Duration.Input
-  /** First and largest backoff delay, per row and for the whole relay while the sidecar fails. */
-  readonly retryBase: Duration.Input
-  readonly retryMax: Duration.Input
   readonly retentionDays: number
   /** How long shutdown waits for the batch in flight (bounded anyway by the publisher's own timeout). */
   readonly shutdownTimeout: Duration.Input
@@ -64,11 +23,12 @@ export const RelayConfig = Config.all({
   batchSize: Config.Int("OUTBOX_BATCH_SIZE").pipe(Config.withDefault(100)),
   concurrency: Config.Int("OUTBOX_CONCURRENCY").pipe(Config.withDefault(8)),
   sweepInterval: Config.Duration("OUTBOX_SWEEP_INTERVAL").pipe(Config.withDefault(Duration.seconds(2))),
-  retryBase: Config.Duration("OUTBOX_RETRY_BASE").pipe(Config.withDefault(Duration.millis(500))),
-  retryMax: Config.Duration("OUTBOX_RETRY_MAX").pipe(Config.withDefault(Duration.seconds(30))),
   retentionDays: Config.Int("OUTBOX_RETENTION_DAYS").pipe(Config.withDefault(90)),
   shutdownTimeout: Config.Duration("OUTBOX_SHUTDOWN_TIMEOUT").pipe(Config.withDefault(Duration.seconds(10))),
 })
+
+/** A batch published nothing although it tried: the sidecar (or broker) is probably down. */
+class NothingPublished extends Data.TaggedError("NothingPublished")<{ readonly failed: number }> {}
 
 export interface BatchResult {
   readonly claimed: number
@@ -77,8 +37,6 @@ export interface BatchResult {
   /** A failure (or shutdown) stopped the batch before every claimed row was tried; the rest stay pending. */
   readonly halted: boolean
 }
-
-const millis = (d: Duration.Input) => Duration.toMillis(d)
 
 /** Publishes failing one after another (with no success between) that stop a batch. */
 const HALT_AFTER_FAILURES = 2
@@ -97,24 +55,22 @@ const HALT_AFTER_FAILURES = 2
  * the sidecar is probably down (publishes in flight finish); so does `stopping()`. A failed row records the attempt;
  * it waits out a per-row backoff only when other rows of the batch went through (a problem with that event), not
  * when nothing did (a problem with the sidecar: the relay as a whole backs off instead, and retries everything as
- * soon as it is back).
+ * soon as it is back). Both backoffs are the retry policy's (`backoffSchedule`).
  */
 export const relayBatch = (
-  options: Pick<RelayOptions, "batchSize" | "concurrency"> &
-    Partial<Pick<RelayOptions, "retryBase" | "retryMax">>,
+  options: Pick<RelayOptions, "batchSize" | "concurrency">,
   stopping: () => boolean = () => false,
 ) =>
   Effect.gen(function* () {
     const sql = yield* SqlClient
     const publisher = yield* EventPublisher
-    const retryBase = millis(options.retryBase ?? 500)
-    const retryMax = millis(options.retryMax ?? 30_000)
+    const policy = yield* CurrentRetryPolicy
     return yield* sql.withTransaction(
       Effect.gen(function* () {
         // Heads: each user's earliest pending row, found by walking the pending users (a loose index scan of
         // outbox_pending_user) rather than the whole backlog, so a claim stays cheap with 100 000 rows pending.
         // Followers: each claimed user's next pending rows (an index range per user), at most batchSize in all.
-        const rows = yield* sql<OutboxRow>`
+        const claimed = yield* sql`
           WITH RECURSIVE pending_users AS (
             (SELECT user_id FROM outbox WHERE published_at IS NULL ORDER BY user_id LIMIT 1)
             UNION ALL
@@ -141,17 +97,17 @@ export const relayBatch = (
             LIMIT ${options.batchSize}
             FOR UPDATE OF f
           )
-          SELECT id, event_id, event_type, user_id, task_id, payload, correlation_id, traceparent, tracestate,
-                 attempts, created_at
+          SELECT ${sql.literal(OutboxTable.columns)}
           FROM outbox
           WHERE id IN (SELECT id FROM heads UNION ALL SELECT id FROM followers)
           ORDER BY id`
-        if (rows.length === 0) return { claimed: 0, published: 0, failed: 0, halted: false } as BatchResult
+        if (claimed.length === 0) return { claimed: 0, published: 0, failed: 0, halted: false } as BatchResult
+        const rows = yield* OutboxTable.decodeAll(claimed)
         const byUser = new Map<string, Array<OutboxRecord>>()
         for (const row of rows) {
-          const list = byUser.get(row.user_id) ?? []
-          list.push(toRecord(row))
-          byUser.set(row.user_id, list)
+          const list = byUser.get(row.userId) ?? []
+          list.push(row)
+          byUser.set(row.userId, list)
         }
         const published: Array<string> = []
         const failed: Array<{ record: OutboxRecord; error: PublishError }> = []
@@ -185,7 +141,7 @@ export const relayBatch = (
         }
         for (const { record, error } of failed) {
           const delay =
-            published.length > 0 ? retryDelayMs(record.attempts + 1, Math.random(), retryBase, retryMax) : 0
+            published.length > 0 ? Duration.toMillis(yield* backoffDelay(policy, record.attempts + 1)) : 0
           yield* sql`
             UPDATE outbox SET attempts = attempts + 1, last_error = ${error.message},
                    next_attempt_at = now() + make_interval(secs => ${delay / 1000})
@@ -237,17 +193,23 @@ export const pruneOutbox = (retentionDays: number) =>
   Effect.gen(function* () {
     const sql = yield* SqlClient
     let total = 0
-    for (;;) {
-      const [row] = yield* sql<{ n: number }>`
-        WITH pruned AS (
-          DELETE FROM outbox WHERE id IN (
-            SELECT id FROM outbox WHERE published_at < now() - make_interval(days => ${retentionDays})
-            ORDER BY published_at LIMIT ${PRUNE_CHUNK})
-          RETURNING 1)
-        SELECT count(*)::int AS n FROM pruned`
-      total += row?.n ?? 0
-      if ((row?.n ?? 0) < PRUNE_CHUNK) return total
-    }
+    // A full chunk means more may be due: the next one follows until a chunk comes back short.
+    yield* sql<{ n: number }>`
+      WITH pruned AS (
+        DELETE FROM outbox WHERE id IN (
+          SELECT id FROM outbox WHERE published_at < now() - make_interval(days => ${retentionDays})
+          ORDER BY published_at LIMIT ${PRUNE_CHUNK})
+        RETURNING 1)
+      SELECT count(*)::int AS n FROM pruned`.pipe(
+      Effect.map(([row]) => row?.n ?? 0),
+      Effect.tap((n) =>
+        Effect.sync(() => {
+          total += n
+        }),
+      ),
+      Effect.repeat({ while: (n) => n === PRUNE_CHUNK }),
+    )
+    return total
   }).pipe(Effect.withSpan("outbox.prune"))
 
 /**
@@ -269,13 +231,23 @@ export const OutboxRelayLive = Layer.effectDiscard(
     const wake = yield* Queue.sliding<void>(1)
     const stop = yield* Deferred.make<void>()
     let stopping = false
-    const retryBase = millis(options.retryBase)
-    const retryMax = millis(options.retryMax)
+    const policy = yield* CurrentRetryPolicy
 
+    // LISTEN: connecting is retried on the backoff schedule (sweeps cover the gap); a connection that worked and
+    // was lost is re-established at once, its schedule starting afresh. Every (re)connect is followed by one sweep:
+    // notifications may have been missed.
     let listenFailures = 0
-    const listenOnce = Effect.scoped(
+    const connect = pg.listen("outbox").pipe(
+      Effect.tapCause((cause) =>
+        ++listenFailures === 1
+          ? Effect.logWarning("outbox LISTEN failed; sweeping meanwhile", cause)
+          : Effect.void,
+      ),
+      Effect.retry(backoffSchedule(policy)),
+    )
+    const listen = Effect.scoped(
       Effect.gen(function* () {
-        const notifications = yield* pg.listen("outbox")
+        const notifications = yield* connect
         if (listenFailures > 0) yield* Effect.logInfo("outbox LISTEN re-established")
         listenFailures = 0
         yield* Queue.offer(wake, undefined)
@@ -285,15 +257,8 @@ export const OutboxRelayLive = Layer.effectDiscard(
         )
       }),
     )
-    yield* listenOnce.pipe(
-      Effect.catchCause((cause) =>
-        Effect.gen(function* () {
-          listenFailures++
-          if (listenFailures === 1)
-            yield* Effect.logWarning("outbox LISTEN failed; sweeping meanwhile", cause)
-          yield* Effect.sleep(retryDelayMs(listenFailures, Math.random(), 1_000, 30_000))
-        }),
-      ),
+    yield* listen.pipe(
+      Effect.catchCause((cause) => Effect.logWarning("outbox LISTEN connection lost; reconnecting", cause)),
       Effect.forever,
       Effect.forkScoped,
     )
@@ -306,27 +271,53 @@ export const OutboxRelayLive = Layer.effectDiscard(
       ),
     )
 
+    // While publishing fails outright (a batch that published nothing), the relay backs off as a whole on the
+    // policy's schedule, ignoring wake-ups; the first batch that goes through ends the retry, and the next failure
+    // starts the schedule afresh.
+    let failedBatches = 0
+    const publishing = batch.pipe(
+      Effect.flatMap((result) =>
+        result !== undefined && result.failed > 0 && result.published === 0
+          ? Effect.fail(new NothingPublished({ failed: result.failed }))
+          : Effect.succeed(result),
+      ),
+      Effect.retry({
+        schedule: backoffSchedule(policy).pipe(
+          Schedule.tap(({ duration }) => {
+            failedBatches++
+            return failedBatches === 1 || failedBatches % 10 === 0
+              ? Effect.logWarning(
+                  `publishing fails (${failedBatches} batches in a row); backing off ${Duration.format(duration)}`,
+                )
+              : Effect.void
+          }),
+        ),
+        while: () => !stopping,
+      }),
+      Effect.tap(() =>
+        failedBatches > 0
+          ? Effect.logInfo(`publishing works again after ${failedBatches} failed batches`).pipe(
+              Effect.andThen(
+                Effect.sync(() => {
+                  failedBatches = 0
+                }),
+              ),
+            )
+          : Effect.void,
+      ),
+      Effect.catchTag("NothingPublished", () => Effect.succeed(undefined)),
+    )
+
     const loop = Effect.gen(function* () {
       yield* Effect.raceFirst(publisher.ready, stopped)
-      let failures = 0
       while (!stopping) {
-        const result = yield* batch
+        // Racing `stopped` cuts a backoff short; a batch in flight is uninterruptible and commits first.
+        const result = yield* Effect.raceFirst(publishing, Effect.as(stopped, undefined))
+        if (stopping) break
         if (result === undefined) {
           yield* Effect.raceFirst(Effect.sleep(options.sweepInterval), stopped)
           continue
         }
-        if (result.failed > 0 && result.published === 0) {
-          failures++
-          const delay = retryDelayMs(failures, Math.random(), retryBase, retryMax)
-          if (failures === 1 || failures % 10 === 0)
-            yield* Effect.logWarning(
-              `publishing fails (${failures} batches in a row); backing off ${delay} ms`,
-            )
-          yield* Effect.raceFirst(Effect.sleep(delay), stopped)
-          continue
-        }
-        if (failures > 0) yield* Effect.logInfo(`publishing works again after ${failures} failed batches`)
-        failures = 0
         if (result.halted || result.claimed >= options.batchSize) continue
         yield* Effect.raceAllFirst([Queue.take(wake), Effect.sleep(options.sweepInterval), stopped])
       }

@@ -1,4 +1,4 @@
-import { Outbox } from "@todo/core/outbox/Outbox"
+import { Outbox } from "../../src/outbox/Outbox.ts"
 import { createTestDatabase, queryRows, type TestDatabaseHandle } from "@todo/testkit"
 import { Effect, Tracer } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"

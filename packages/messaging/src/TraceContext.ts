@@ -26,7 +26,7 @@ const traceparentPattern = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/
 
 /**
  * The span a stored or received `traceparent` names, as a parent for a span of ours; undefined when there is none
- * (all-zero ids mean "no parent", DAPR.md §2).
+ * (all-zero ids mean "no parent" in W3C trace context).
  */
 export const parentSpanOf = (value: string | null | undefined): Tracer.ExternalSpan | undefined => {
   const m = value?.trim().toLowerCase().match(traceparentPattern)

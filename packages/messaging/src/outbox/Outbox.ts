@@ -1,19 +1,15 @@
 import { randomUUID } from "node:crypto"
-import {
-  type Actor,
-  EVENT_SCHEMA_VERSION,
-  encodeTaskEvent,
-  type TaskEvent,
-  type TaskEventType,
-} from "@todo/contracts"
+import { type Actor, EVENT_SCHEMA_VERSION, type TaskEvent } from "@todo/contracts"
 import { CorrelationId } from "@todo/runtime/http/RequestContext"
 import { Clock, Context, Effect, Layer } from "effect"
 import { SqlClient } from "effect/sql/SqlClient"
 import type { SqlError } from "effect/sql/SqlError"
-import { currentTraceContext } from "./TraceContext.ts"
+import type { Fragment } from "effect/sql/Statement"
+import { currentTraceContext, type TraceContext } from "../TraceContext.ts"
+import { type OutboxRow, OutboxTable } from "./OutboxRow.ts"
 
 /** Who is acting in the current fiber; recorded in every event it writes (the activity log shows it). */
-export const CurrentActor = Context.Reference<Actor>("@todo/core/CurrentActor", {
+export const CurrentActor = Context.Reference<Actor>("@todo/messaging/CurrentActor", {
   defaultValue: () => "user",
 })
 
@@ -24,21 +20,6 @@ export type NewTaskEvent = TaskEvent extends infer E
     ? Omit<E, Envelope>
     : never
   : never
-
-/** A row of the outbox: an event and what the relay needs to publish it. */
-export interface OutboxRecord {
-  readonly id: string
-  readonly eventId: string
-  readonly eventType: TaskEventType
-  readonly userId: string
-  readonly taskId: string
-  readonly payload: TaskEvent
-  readonly correlationId: string
-  readonly traceparent: string | null
-  readonly tracestate: string | null
-  readonly attempts: number
-  readonly createdAt: Date
-}
 
 /**
  * Appends task events to the transactional outbox. Call it inside the transaction that makes the change: the
@@ -75,7 +56,7 @@ export class Outbox extends Context.Service<
      */
     readonly requeue: (event: TaskEvent) => Effect.Effect<void, SqlError>
   }
->()("@todo/core/Outbox") {
+>()("@todo/messaging/Outbox") {
   static readonly layer = Layer.effect(
     Outbox,
     Effect.gen(function* () {
@@ -91,14 +72,23 @@ export class Outbox extends Context.Service<
             )
       }
 
+      const rowOf = (event: TaskEvent, trace: TraceContext): typeof OutboxRow.insert.Type => ({
+        eventId: event.eventId,
+        eventType: event.eventType,
+        userId: event.userId,
+        taskId: event.taskId,
+        payload: event,
+        correlationId: event.correlationId,
+        traceparent: trace.traceparent,
+        tracestate: trace.tracestate,
+      })
+
       /** INSERT … SELECT from the lock: the lock is held before the identity default draws the row's id. */
-      const insert = (event: TaskEvent, trace: { traceparent: string | null; tracestate: string | null }) =>
-        sql`
-          INSERT INTO outbox (event_id, event_type, user_id, task_id, payload, correlation_id, traceparent, tracestate)
-          SELECT ${event.eventId}::uuid, ${event.eventType}, ${event.userId}::uuid, ${event.taskId}::uuid,
-                 ${JSON.stringify(encodeTaskEvent(event))}::jsonb, ${event.correlationId}, ${trace.traceparent},
-                 ${trace.tracestate}
-          FROM (${userLock(event.userId)}) AS locked`
+      const insert = (event: TaskEvent, trace: TraceContext, onConflict?: Fragment) =>
+        OutboxTable.insert(sql, [rowOf(event, trace)], {
+          join: sql`(${userLock(event.userId)}) AS locked`,
+          ...(onConflict ? { tail: onConflict } : {}),
+        })
 
       const stamp = (event: NewTaskEvent) =>
         Effect.gen(function* () {
@@ -124,24 +114,21 @@ export class Outbox extends Context.Service<
         const stamped = yield* Effect.forEach(events, stamp)
         const trace = yield* currentTraceContext
         yield* lockUsers(stamped.map((e) => e.userId))
-        yield* sql`
-          INSERT INTO outbox (event_id, event_type, user_id, task_id, payload, correlation_id, traceparent, tracestate)
-          SELECT e.event_id, e.event_type, e.user_id, e.task_id, e.payload, e.correlation_id, ${trace.traceparent},
-                 ${trace.tracestate}
-          FROM unnest(${stamped.map((e) => e.eventId)}::uuid[], ${stamped.map((e) => e.eventType)}::text[],
-                      ${stamped.map((e) => e.userId)}::uuid[], ${stamped.map((e) => e.taskId)}::uuid[],
-                      ${stamped.map((e) => JSON.stringify(encodeTaskEvent(e)))}::jsonb[],
-                      ${stamped.map((e) => e.correlationId)}::text[])
-            WITH ORDINALITY AS e(event_id, event_type, user_id, task_id, payload, correlation_id, n)
-          ORDER BY e.n`
+        yield* OutboxTable.insert(
+          sql,
+          stamped.map((e) => rowOf(e, trace)),
+        )
         yield* Effect.annotateCurrentSpan({ "event.count": stamped.length })
         return stamped
       })
 
       const requeue = Effect.fn("Outbox.requeue")(function* (event: TaskEvent) {
-        yield* sql`${insert(event, yield* currentTraceContext)}
-          ON CONFLICT (event_id) DO UPDATE SET
-            published_at = NULL, attempts = 0, last_error = NULL, next_attempt_at = now()`
+        yield* insert(
+          event,
+          yield* currentTraceContext,
+          sql`ON CONFLICT (event_id) DO UPDATE SET
+                published_at = NULL, attempts = 0, last_error = NULL, next_attempt_at = now()`,
+        )
         yield* Effect.annotateCurrentSpan({ "event.type": event.eventType, "event.id": event.eventId })
       })
       return Outbox.of({ append, appendMany, lockUser, lockUsers, requeue })

@@ -1,5 +1,5 @@
-import { EventPublisher, PublishError } from "@todo/core/events/EventPublisher"
-import type { OutboxRecord } from "@todo/core/outbox/Outbox"
+import { EventPublisher, PublishError } from "./EventPublisher.ts"
+import type { OutboxRecord } from "../outbox/OutboxRow.ts"
 import { TASKS_TOPIC } from "@todo/contracts"
 import { Config, Duration, Effect, Layer, Option, Redacted, Schedule } from "effect"
 import { HttpClient, HttpClientRequest } from "effect/http"
@@ -16,14 +16,14 @@ export const DaprSidecarConfig = Config.all({
 })
 
 /**
- * Publishes outbox events through the Dapr sidecar's HTTP API exactly as DAPR.md §1/§8a describe:
+ * Publishes outbox events through the Dapr sidecar's HTTP API as daprd expects it:
  * `POST /v1.0/publish/{pubsub}/{topic}` with `Content-Type: application/json` (else the data arrives as a string),
  * `metadata.partitionKey` = userId (Kafka key: one user's events stay in one partition, in order),
  * `metadata.cloudevent.id` = the event's own id (a republish or replay keeps one id, so consumers dedupe) and
  * `metadata.cloudevent.type` = the event type, the request's `traceparent` (added by the traced HttpClient, from
  * the relay span that continues the writing request's trace), and `dapr-api-token` when DAPR_API_TOKEN is set.
  *
- * Not `@dapr/dapr`'s DaprClient (DAPR.md §7): its publish never throws (errors come back as a value), cannot set
+ * Not `@dapr/dapr`'s DaprClient: its publish never throws (errors come back as a value), cannot set
  * headers (no traceparent), and blocks ~30 s polling /v1.0/metadata on first use.
  */
 export const DaprPublisherLive = Layer.effect(
@@ -80,7 +80,7 @@ export const DaprPublisherLive = Layer.effect(
       return yield* new PublishError({ message, configuration, status: response.status })
     })
 
-    /** Waits for `/v1.0/healthz/outbound` (DAPR.md §9.11), bounded: CRUD never waits for it, only the relay. */
+    /** Waits for `/v1.0/healthz/outbound`, bounded: CRUD never waits for it, only the relay. */
     const ready = client.get(`${base}/v1.0/healthz/outbound`).pipe(
       Effect.flatMap((r) => (r.status < 300 ? Effect.void : Effect.fail(r.status))),
       Effect.retry(Schedule.spaced("500 millis")),

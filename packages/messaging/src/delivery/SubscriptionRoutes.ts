@@ -1,35 +1,27 @@
 import { timingSafeEqual } from "node:crypto"
-import {
-  type DaprSubscription,
-  type DeliveryStatus,
-  systemContract,
-  TASKS_DLQ_TOPIC,
-  TASKS_TOPIC,
-} from "@todo/contracts"
-import { DeadLetters } from "@todo/core/events/DeadLetters"
-import { EventConsumer } from "@todo/core/events/EventConsumer"
+import { type DaprSubscription, type DeliveryStatus, TASKS_DLQ_TOPIC, TASKS_TOPIC } from "@todo/contracts"
+import { DeadLetters } from "../deadletters/DeadLetters.ts"
+import { EventConsumer } from "./EventConsumer.ts"
 import { withRequestContext } from "@todo/runtime/http/ContractRouter"
-import { contractPatterns } from "@todo/runtime/http/Observability"
 import { problemResponse } from "@todo/runtime/http/Problem"
 import { Config, Effect, Layer, Option, Redacted } from "effect"
 import { HttpRouter, HttpServerRequest, HttpServerResponse } from "effect/http"
 import { SqlClient } from "effect/sql/SqlClient"
-import { CONSUMER } from "../delivery/EventDelivery.ts"
+import { CONSUMER } from "./EventDelivery.ts"
 
 export const PUBSUB_NAME = Config.String("PUBSUB_NAME").pipe(Config.withDefault("pubsub-kafka"))
 export const EVENTS_ROUTE = "/events/tasks-lifecycle"
 export const DLQ_ROUTE = "/events/tasks-lifecycle-dlq"
 
-/** The agent's routes as patterns, for span names, request logs and metrics labels. */
-export const AGENT_PATTERNS = [
-  ...contractPatterns(systemContract),
+/** The subscription's routes as patterns, for span names, request logs and metrics labels. */
+export const SUBSCRIPTION_PATTERNS = [
   { method: "GET", path: "/dapr/subscribe" },
   { method: "GET", path: "/dapr/config" },
   { method: "POST", path: EVENTS_ROUTE },
   { method: "POST", path: DLQ_ROUTE },
 ]
 
-/** The programmatic subscription daprd reads once at start-up (DAPR.md §2, §8c). */
+/** The programmatic subscription daprd reads once at start-up (`GET /dapr/subscribe`). */
 export const subscriptions = (pubsubname: string): ReadonlyArray<DaprSubscription> => [
   { pubsubname, topic: TASKS_TOPIC, routes: { default: EVENTS_ROUTE }, deadLetterTopic: TASKS_DLQ_TOPIC },
   // The dead-letter topic has no dead-letter topic of its own: a failure there is retried, never dropped.
@@ -46,7 +38,7 @@ const sameToken = (given: string | undefined, expected: string) => {
 }
 
 /**
- * When APP_API_TOKEN is set, every call from the sidecar carries it as `dapr-api-token` (DAPR.md §7); a mismatch is
+ * When APP_API_TOKEN is set, every call from the sidecar carries it as `dapr-api-token`; a mismatch is
  * 401, which daprd treats as retriable, never 404 (that would drop the event).
  */
 const withAppToken = (
@@ -63,7 +55,7 @@ const withAppToken = (
     return yield* handler
   })
 
-/** The request body as JSON whatever its content type: daprd sends `application/cloudevents+json` (DAPR.md §9.4). */
+/** The request body as JSON whatever its content type: daprd sends `application/cloudevents+json` */
 const bodyJson = Effect.gen(function* () {
   const request = yield* HttpServerRequest.HttpServerRequest
   const text = yield* request.text.pipe(Effect.orElseSucceed(() => ""))

@@ -1,0 +1,106 @@
+import { Effect, type Option, Schema, SchemaTransformation } from "effect"
+import type * as Model from "effect/schema/Model"
+import type { SqlClient } from "effect/sql/SqlClient"
+import type { SqlError } from "effect/sql/SqlError"
+import type { Fragment } from "effect/sql/Statement"
+
+/** `eventId` → `event_id`, at the type level (digits and lower-case letters stay as they are). */
+export type SnakeCase<S extends string> = S extends `${infer C}${infer Rest}`
+  ? `${C extends Lowercase<C> ? C : `_${Lowercase<C>}`}${SnakeCase<Rest>}`
+  : S
+
+const snakeCase = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
+
+type ColumnNames<Fields> = { readonly [K in keyof Fields & string]: SnakeCase<K> }
+
+const columnNames = <Fields extends Schema.Struct.Fields>(fields: Fields): ColumnNames<Fields> =>
+  Object.fromEntries(Object.keys(fields).map((k) => [k, snakeCase(k)])) as ColumnNames<Fields>
+
+/**
+ * A `bigint` column (an identity) as a string in code: the driver returns `bigint`, ids travel as text (in URLs,
+ * JSON, SQL parameters).
+ */
+export const BigIntAsString = Schema.BigInt.pipe(
+  Schema.decodeTo(
+    Schema.String,
+    SchemaTransformation.transform({ decode: (n: bigint) => String(n), encode: (s: string) => BigInt(s) }),
+  ),
+)
+
+/** What SqlTable needs of a model: a `Model.Class` (or `Model.Struct` made into a schema) has it. */
+export type TableModel = Model.Any & {
+  readonly fields: Schema.Struct.Fields
+  readonly insert: Schema.Top & { readonly fields: Schema.Struct.Fields }
+}
+
+/**
+ * One table, declared once as an Effect `Model` (from `effect/schema/Model`): its fields are the table's columns,
+ * camelCase in code and snake_case in SQL, and its variants say which columns an insert writes (`GeneratedByDb`
+ * fields are left to the database). Everything else derives from it:
+ * - `columns` / `insertColumns`: the column lists for SELECT/RETURNING and INSERT;
+ * - `decode` / `decodeAll`: rows as the driver returns them → the model's type, through Schema (a row that does
+ *   not decode means the table and the model disagree: a defect, not an input error);
+ * - `insert`: values of the insert variant, encoded by the model and read back by PostgreSQL as rows of the table's
+ *   own type (`jsonb_populate_recordset(NULL::table, …)`): one parameter for any number of rows, and no column
+ *   list or cast written by hand.
+ */
+export const SqlTable = <M extends TableModel>(name: string, model: M) => {
+  // Only the keys are renamed, so the decoded types are the model's own; TypeScript cannot see that through a
+  // generic M, hence the casts.
+  const row = model.pipe(Schema.encodeKeys(columnNames(model.fields))) as unknown as Schema.Codec<
+    M["Type"],
+    unknown
+  >
+  const insert = model.insert.pipe(
+    Schema.encodeKeys(columnNames(model.insert.fields)),
+  ) as unknown as Schema.Codec<M["insert"]["Type"], unknown>
+  const decodeRow = Schema.decodeUnknownEffect(row)
+  const encodeInsert = Schema.encodeEffect(insert)
+  const list = (fields: Schema.Struct.Fields) => Object.keys(fields).map(snakeCase).join(", ")
+  const insertColumns = list(model.insert.fields)
+
+  const decode = (value: unknown): Effect.Effect<M["Type"]> =>
+    decodeRow(value).pipe(
+      Effect.mapError((e) => new Error(`a ${name} row does not match its model: ${e.message}`)),
+      Effect.orDie,
+    )
+
+  return {
+    name,
+    columns: list(model.fields),
+    insertColumns,
+    /** The column name of a field. */
+    column: (field: keyof M["fields"] & string) => snakeCase(field),
+    decode,
+    decodeAll: (rows: ReadonlyArray<unknown>) => Effect.forEach(rows, decode),
+    /** The first row, if any (a lookup by key). */
+    decodeFirst: (rows: ReadonlyArray<unknown>): Effect.Effect<Option.Option<M["Type"]>> =>
+      rows.length === 0 ? Effect.succeedNone : Effect.asSome(decode(rows[0])),
+    /** The one row a statement must return (`INSERT … RETURNING` of one row); none is a defect. */
+    decodeSingle: (rows: ReadonlyArray<unknown>): Effect.Effect<M["Type"]> =>
+      rows.length === 1
+        ? decode(rows[0])
+        : Effect.die(new Error(`expected one ${name} row, got ${rows.length}`)),
+    /**
+     * `INSERT INTO table (…) SELECT … FROM <values>`, in the order given, then `tail` (`ON CONFLICT …`,
+     * `RETURNING …`). `join` adds a FROM item evaluated before any row is inserted (e.g. a lock).
+     */
+    insert: (
+      sql: SqlClient,
+      values: ReadonlyArray<M["insert"]["Type"]>,
+      options: { readonly join?: Fragment; readonly tail?: Fragment } = {},
+    ): Effect.Effect<ReadonlyArray<unknown>, SqlError> =>
+      Effect.forEach(values, (v) => encodeInsert(v)).pipe(
+        Effect.orDie,
+        Effect.flatMap((encoded) => {
+          const columns = sql.literal(insertColumns)
+          const rows = sql`jsonb_populate_recordset(NULL::${sql(name)}, ${JSON.stringify(encoded)}::jsonb)`
+          const join = options.join === undefined ? sql`` : sql`, ${options.join}`
+          return sql`
+            INSERT INTO ${sql(name)} (${columns})
+            SELECT ${columns} FROM ${rows} WITH ORDINALITY AS given ${join}
+            ORDER BY given.ordinality ${options.tail ?? sql``}`
+        }),
+      ),
+  }
+}
