@@ -7,6 +7,7 @@ import { join } from "node:path"
 export const WEB_ROOT = import.meta.dirname
 export const DIST = join(WEB_ROOT, "dist")
 const CONTRACTS_SRC = join(WEB_ROOT, "..", "..", "contracts", "src")
+const CALENDAR_SRC = join(WEB_ROOT, "..", "calendar", "src")
 
 const newestMtime = (path: string): number => {
   if (!existsSync(path)) return 0
@@ -28,6 +29,7 @@ export const distIsStale = () => {
     newestMtime(join(WEB_ROOT, "vite.config.ts")),
     newestMtime(join(WEB_ROOT, "package.json")),
     newestMtime(CONTRACTS_SRC),
+    newestMtime(CALENDAR_SRC),
   )
   return statSync(built).mtimeMs < sources
 }

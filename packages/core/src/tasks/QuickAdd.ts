@@ -32,7 +32,13 @@
 import * as chrono from "chrono-node"
 import type { Priority, QuickAddParse, RepeatFrom } from "@todo/contracts"
 import { DateTime, Result } from "effect"
-import { addDays, type LocalDate, type LocalTime, toEpochDay, toFloatingMillis } from "../time/Calendar.ts"
+import {
+  addDays,
+  type LocalDate,
+  type LocalTime,
+  toEpochDay,
+  toFloatingMillis,
+} from "@todo/calendar/Calendar"
 import {
   fromLocal,
   type InstantInput,
@@ -40,7 +46,7 @@ import {
   offsetMinutes,
   toEpochMillis,
   toLocal,
-} from "../time/Zoned.ts"
+} from "@todo/calendar/Zoned"
 import { firstOccurrence, parseRecurrence } from "./Recurrence.ts"
 
 export interface QuickAddOptions {

@@ -9,18 +9,17 @@ import {
   type LocalDateTime,
   toFloatingMillis,
   weekdayOf,
-} from "../../src/time/Calendar.ts"
-import { fromLocal, localTimeExists, toEpochMillis, toIsoString, toLocal } from "../../src/time/Zoned.ts"
+} from "@todo/calendar/Calendar"
+import { fromLocal, localTimeExists, toEpochMillis, toIsoString, toLocal } from "@todo/calendar/Zoned"
 import {
-  describeRecurrence,
   firstOccurrence,
   InvalidRecurrence,
   nextOccurrence,
   parseRecurrence,
   shiftReminder,
 } from "../../src/tasks/Recurrence.ts"
-import { nextAfter, parseRule } from "../../src/tasks/RRule.ts"
-import { refTransitions } from "../time/reference.ts"
+import { nextAfter, parseRule } from "@todo/calendar/RRule"
+import { refTransitions } from "../../../calendar/test/reference.ts"
 
 const next = (
   rule: string,
@@ -733,39 +732,6 @@ describe("shiftReminder", () => {
   it("returns null without a reminder or an old due date", () => {
     expect(shiftReminder("2025-11-24T08:00:00Z", null, "2025-11-25T08:00:00Z")).toBeNull()
     expect(shiftReminder(null, "2025-11-24T07:30:00Z", "2025-11-25T08:00:00Z")).toBeNull()
-  })
-})
-
-describe("describeRecurrence", () => {
-  it.each([
-    ["FREQ=DAILY", "every day"],
-    ["FREQ=DAILY;INTERVAL=3", "every 3 days"],
-    ["FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", "every weekday"],
-    ["FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR", "every weekday"],
-    ["FREQ=WEEKLY;BYDAY=TH,MO", "every Mon and Thu"],
-    ["FREQ=WEEKLY;BYDAY=SU,WE,MO", "every Mon, Wed and Sun"],
-    ["FREQ=WEEKLY", "every week"],
-    ["FREQ=WEEKLY;INTERVAL=2", "every 2 weeks"],
-    ["FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH", "every 2 weeks on Mon and Thu"],
-    ["RRULE:FREQ=MONTHLY;BYMONTHDAY=31", "every month on the 31st"],
-    ["FREQ=MONTHLY;BYMONTHDAY=1", "every month on the 1st"],
-    ["FREQ=MONTHLY;BYMONTHDAY=1,15", "every month on the 1st and the 15th"],
-    ["FREQ=MONTHLY;BYMONTHDAY=-1", "every month on the last day"],
-    ["FREQ=MONTHLY;BYMONTHDAY=-1,15,-2", "every month on the 15th, the last day and the 2nd to last day"],
-    ["FREQ=MONTHLY;BYDAY=-1FR", "every month on the last Fri"],
-    ["FREQ=MONTHLY;BYDAY=2TU", "every month on the 2nd Tue"],
-    ["FREQ=MONTHLY;INTERVAL=3", "every 3 months"],
-    ["FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1", "every month on the last weekday"],
-    ["FREQ=YEARLY", "every year"],
-    ["FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29", "every year on Feb 29"],
-    ["FREQ=YEARLY;BYMONTH=11;BYDAY=4TH", "every year on the 4th Thu of Nov"],
-    ["FREQ=YEARLY;BYMONTH=3", "every year in Mar"],
-    ["FREQ=DAILY;COUNT=5", "every day, 5 times"],
-    ["FREQ=WEEKLY;UNTIL=20251231", "every week, until 31 Dec 2025"],
-    ["FREQ=DAILY;BYHOUR=9;BYMINUTE=30", "every day at 09:30"],
-    ["nonsense", "nonsense"],
-  ])("%s → %s", (rule, expected) => {
-    expect(describeRecurrence(rule)).toBe(expected)
   })
 })
 

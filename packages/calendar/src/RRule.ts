@@ -33,7 +33,7 @@ import {
   toFloatingMillis,
   type Weekday,
   weekdayOfEpochDay,
-} from "../time/Calendar.ts"
+} from "./Calendar.ts"
 
 export type Frequency = "DAILY" | "WEEKLY" | "MONTHLY" | "YEARLY"
 

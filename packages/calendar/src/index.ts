@@ -1,0 +1,5 @@
+export * from "./Calendar.ts"
+export * from "./Describe.ts"
+export * from "./RRule.ts"
+export * from "./RuleDraft.ts"
+export * from "./Zoned.ts"
