@@ -47,7 +47,8 @@ import {
   toEpochMillis,
   toLocal,
 } from "@todo/calendar/Zoned"
-import { firstOccurrence, parseRecurrence } from "./Recurrence.ts"
+import { validateRule } from "@todo/calendar/RRule"
+import { firstOccurrence } from "./Recurrence.ts"
 
 export interface QuickAddOptions {
   /** The current instant: relative dates ("tomorrow", "in 2 hours") are computed from it. */
@@ -273,7 +274,7 @@ const findRecurrence = (masked: string): RecurrenceMatch | null => {
       const hit = pattern.exec(masked)
       if (hit === null) continue
       const rule = build(hit)
-      if (rule === undefined || Result.isFailure(parseRecurrence(rule))) continue
+      if (rule === undefined || Result.isFailure(validateRule(rule))) continue
       return {
         start,
         end: bodyStart + hit[0].length,

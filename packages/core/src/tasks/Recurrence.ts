@@ -23,7 +23,9 @@
  *   floating one is local time; one ending in `Z` is an instant.
  * - **Days that do not exist are skipped** (RFC 5545): monthly on the 31st from Jan 31 goes to Mar 31, yearly on
  *   Feb 29 goes to the next leap year. (`FREQ=MONTHLY;BYMONTHDAY=-1` means "the last day of every month".)
- * - A rule whose next occurrence lies more than 400 years ahead counts as run out.
+ * - A rule whose next occurrence lies more than 400 years ahead, or after 31 Dec 9999, counts as run out.
+ * - **Bounded work**: every evaluation charges a `WorkBudget` (one per request); running out is an
+ *   `InvalidRecurrence` that says so, never a long computation.
  */
 import type { RepeatFrom } from "@todo/contracts"
 import { DateTime, Result } from "effect"
@@ -46,11 +48,12 @@ import {
 import {
   formatRule,
   nextAfter,
-  parseRule,
-  producesOccurrences,
   type RecurrenceRule,
   setPart,
+  tooCostly,
+  validateRule,
 } from "@todo/calendar/RRule"
+import { ruleBudget, type WorkBudget, WorkBudgetExceeded } from "@todo/calendar/WorkBudget"
 
 export type { RecurrenceRule } from "@todo/calendar/RRule"
 
@@ -60,18 +63,8 @@ export class InvalidRecurrence extends Error {
   override readonly name = "InvalidRecurrence"
 }
 
-/**
- * Parses and validates a task's RRULE. Fails with one readable sentence for: malformed rules, unknown parts,
- * DTSTART, SECONDLY/MINUTELY/HOURLY, BYWEEKNO, COUNT with UNTIL, out-of-range values, and rules that never produce a
- * date (e.g. `FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30`). A rule whose UNTIL is already past is valid (it has run out).
- */
-export const parseRecurrence = (rule: string): Result.Result<RecurrenceRule, string> =>
-  Result.flatMap(parseRule(rule), (parsed) =>
-    producesOccurrences(parsed) ? Result.succeed(parsed) : Result.fail("This rule never produces a date"),
-  )
-
-const parseOrThrow = (rule: string): RecurrenceRule => {
-  const parsed = parseRecurrence(rule)
+const parseOrThrow = (rule: string, budget: WorkBudget): RecurrenceRule => {
+  const parsed = validateRule(rule, budget)
   if (Result.isFailure(parsed)) throw new InvalidRecurrence(`Invalid recurrence "${rule}": ${parsed.failure}`)
   return parsed.success
 }
@@ -90,6 +83,8 @@ export interface NextOccurrenceInput {
   /** The user's IANA zone: the rule is evaluated on wall-clock time there. */
   readonly timezone: string
   readonly repeatFrom: RepeatFrom
+  /** The request's allowance of calendar steps (default: a fresh one). */
+  readonly budget?: WorkBudget | undefined
 }
 
 export interface NextOccurrence {
@@ -106,9 +101,13 @@ const timeOf = (local: LocalDateTime): LocalTime => ({
   millisecond: local.millisecond,
 })
 
+/** The last instant a task can be due at: a roll-over past it ends the series (instants stop at year 9999). */
+const LAST_INSTANT = Date.UTC(9999, 11, 31, 23, 59, 59, 999)
+
 /**
  * Finds the first occurrence strictly after `after` (floating) whose instant is also strictly after `notBefore`
  * (guards the rare case where an overlap's earlier offset maps a later wall-clock time to an earlier instant).
+ * Null when the rule has run out, including past 31 Dec 9999.
  */
 const findOccurrence = (
   rule: RecurrenceRule,
@@ -116,15 +115,23 @@ const findOccurrence = (
   after: number,
   notBefore: number,
   timezone: string,
+  budget: WorkBudget,
 ): { local: LocalDateTime; instant: DateTime.Utc } | null => {
   const untilFloating =
     rule.until?._tag === "Utc" ? toFloatingMillis(toLocal(rule.until.epochMillis, timezone)) : undefined
   let from = after
   for (let guard = 0; guard < 64; guard++) {
-    const local = nextAfter(rule, start, from, { untilFloating })
+    let local: LocalDateTime | null
+    try {
+      local = nextAfter(rule, start, from, { untilFloating, budget })
+    } catch (e) {
+      if (e instanceof WorkBudgetExceeded) throw new InvalidRecurrence(tooCostly(e))
+      throw e
+    }
     if (local === null) return null
     const instant = fromLocal(local, timezone)
     const millis = DateTime.toEpochMillis(instant)
+    if (millis > LAST_INSTANT) return null
     if (rule.until?._tag === "Utc" && millis > rule.until.epochMillis) return null
     if (millis > notBefore) return { local, instant }
     from = toFloatingMillis(local)
@@ -159,7 +166,8 @@ const ruleForNext = (
  * Throws `InvalidRecurrence` for an invalid rule or time zone (validate with `parseRecurrence` when storing a rule).
  */
 export const nextOccurrence = (input: NextOccurrenceInput): NextOccurrence | null => {
-  const rule = parseOrThrow(input.rule)
+  const budget = input.budget ?? ruleBudget()
+  const rule = parseOrThrow(input.rule, budget)
   checkZone(input.timezone)
   if (rule.count === 1) return null
   const completedMillis = toEpochMillis(input.completedAt)
@@ -183,7 +191,7 @@ export const nextOccurrence = (input: NextOccurrenceInput): NextOccurrence | nul
     notBefore = toEpochMillis(input.dueDate)
   }
 
-  const found = findOccurrence(rule, start, after, notBefore, input.timezone)
+  const found = findOccurrence(rule, start, after, notBefore, input.timezone, budget)
   if (found === null) return null
   return {
     dueDate: DateTime.formatIso(found.instant),
@@ -198,6 +206,7 @@ export interface FirstOccurrenceInput {
   readonly timezone: string
   /** The occurrence must be strictly later than this instant (e.g. now). */
   readonly notBefore: InstantInput
+  readonly budget?: WorkBudget | undefined
 }
 
 /**
@@ -205,7 +214,8 @@ export interface FirstOccurrenceInput {
  * recurring task. Returns null when the rule has run out; throws `InvalidRecurrence` like `nextOccurrence`.
  */
 export const firstOccurrence = (input: FirstOccurrenceInput): string | null => {
-  const rule = parseOrThrow(input.rule)
+  const budget = input.budget ?? ruleBudget()
+  const rule = parseOrThrow(input.rule, budget)
   checkZone(input.timezone)
   const found = findOccurrence(
     rule,
@@ -213,6 +223,7 @@ export const firstOccurrence = (input: FirstOccurrenceInput): string | null => {
     toFloatingMillis(input.start) - 1,
     toEpochMillis(input.notBefore),
     input.timezone,
+    budget,
   )
   return found === null ? null : DateTime.formatIso(found.instant)
 }

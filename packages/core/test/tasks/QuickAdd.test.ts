@@ -3,7 +3,7 @@ import { Result, Schema } from "effect"
 import fc from "fast-check"
 import { afterEach, describe, expect, it } from "vitest"
 import { parseQuickAdd } from "../../src/tasks/QuickAdd.ts"
-import { parseRecurrence } from "../../src/tasks/Recurrence.ts"
+import { validateRule } from "@todo/calendar/RRule"
 
 // Monday 24 Nov 2025, 11:00 in Berlin
 const NOW = "2025-11-24T10:00:00Z"
@@ -399,8 +399,7 @@ describe("parseQuickAdd: properties", () => {
           expect(decodeTag(tag)).toBe(tag)
         }
         // any recurrence is one the task API accepts
-        if (result.recurrence !== null)
-          expect(Result.isSuccess(parseRecurrence(result.recurrence))).toBe(true)
+        if (result.recurrence !== null) expect(Result.isSuccess(validateRule(result.recurrence))).toBe(true)
         else expect(result.repeatFrom).toBe("dueDate")
         // a due date is an ISO instant in UTC
         if (result.dueDate !== null) expect(new Date(result.dueDate).toISOString()).toBe(result.dueDate)
