@@ -112,7 +112,10 @@ export class TaskService extends Context.Service<
     readonly incomplete: (userId: string, id: string) => Effect.Effect<Task, SqlError | TaskNotFound>
     readonly tags: (userId: string) => Effect.Effect<ReadonlyArray<{ tag: string; count: number }>, SqlError>
     /** What quick add understands in a line of text, in the user's time zone, without creating anything. */
-    readonly parseQuick: (userId: string, text: string) => Effect.Effect<QuickAddParse, SqlError>
+    readonly parseQuick: (
+      userId: string,
+      text: string,
+    ) => Effect.Effect<QuickAddParse, SqlError | InvalidTaskField>
     /** Creates the task quick add understood; answers it with what was understood. */
     readonly quickAdd: (
       userId: string,
@@ -316,7 +319,12 @@ export class TaskService extends Context.Service<
       const parseQuick = Effect.fn("TaskService.parseQuick")(function* (userId: string, text: string) {
         const { timezone } = yield* settings.get(userId)
         const now = yield* Clock.currentTimeMillis
-        return parseQuickAdd(text, { now, timezone })
+        const parsed = yield* withCalendarBudget((budget) =>
+          Effect.sync(() => parseQuickAdd(text, { now, timezone, budget })),
+        )
+        if (Result.isFailure(parsed))
+          return yield* new InvalidTaskField({ field: "body.text", message: parsed.failure })
+        return parsed.success
       })
 
       const quickAdd = Effect.fn("TaskService.quickAdd")(function* (userId: string, text: string) {
