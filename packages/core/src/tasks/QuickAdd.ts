@@ -102,6 +102,8 @@ interface Fragment {
   readonly from: number
   /** The connector right in front, if any. */
   readonly connector: string | null
+  /** A connector in front makes it plainly a date ("on", "@", "due"…). */
+  readonly clear: boolean
   readonly meaning: Meaning
   readonly ambiguous: boolean
 }
@@ -123,19 +125,24 @@ const CLEAR_AFTER = new Set([
 const isLetterOrDigit = (ch: string | undefined): boolean => ch !== undefined && /[\p{L}\p{N}]/u.test(ch)
 /** A phrase may start at a letter or digit that begins a word: not inside "github", "v1.1.1" or a URL. */
 const isWordStart = (text: string, i: number): boolean =>
-  isLetterOrDigit(text[i]) && (i === 0 || /[\s([{"',;@]/.test(text[i - 1] ?? ""))
+  isLetterOrDigit(text[i]) && (i === 0 || /[\s\u2063([{"',;@]/.test(text[i - 1] ?? ""))
 
-/** The connector words in front of `start` that belong to the phrase (up to two: "due on", "on the"). */
+/**
+ * The connector words in front of `start` that belong to the phrase (up to two: "due on", "on the"): where they
+ * start, the nearest one, and whether one of them makes an ambiguous phrase plainly a date.
+ */
 const leadingConnectors = (text: string, start: number, phrase: Phrase) => {
   let from = start
-  let first: string | null = null
+  let nearest: string | null = null
+  let clear = false
   for (let k = 0; k < 2; k++) {
     const c = connectorBefore(text, from)
     if (c === null || (c.word === "the" && !(phrase.alsoClearAfter ?? []).includes("the"))) break
-    if (first === null) first = c.word
+    nearest ??= c.word
+    clear ||= CLEAR_AFTER.has(c.word)
     from = c.start
   }
-  return { from, connector: first }
+  return { from, connector: nearest, clear }
 }
 
 /** Every phrase in the text, left to right; at each word start the first phrase that reads as something wins. */
@@ -152,12 +159,17 @@ const findFragments = (text: string, ctx: Context): Fragment[] => {
       if (phrase.needs !== undefined && (lead.connector === null || !phrase.needs.includes(lead.connector)))
         continue
       const meaning = phrase.read(m, ctx)
-      if (meaning === undefined) continue
+      if (meaning === undefined) {
+        if (!phrase.consumesInvalid) continue
+        i += m[0].length - 1
+        break
+      }
       out.push({
         start: i,
         end: i + m[0].length,
         from: lead.from,
         connector: lead.connector,
+        clear: lead.clear,
         meaning,
         ambiguous: phrase.ambiguous?.(m) ?? false,
       })
@@ -168,15 +180,15 @@ const findFragments = (text: string, ctx: Context): Fragment[] => {
   return out
 }
 
-const NOTHING_BUT_PUNCTUATION = /^[\s.,;:!?)\]}"'\-–—]*$/
-const JOINED = /^[\s,]*$/
+const NOTHING_BUT_PUNCTUATION = /^[\s\u2063.,;:!?)\]}"'\-–—]*$/
+const JOINED = /^[\s\u2063,]*$/
 
 /**
  * Which fragments are taken: every unambiguous one, and an ambiguous one after a connector that makes it a date,
  * right next to a taken fragment, or followed by nothing but other taken fragments and punctuation.
  */
 const acceptFragments = (text: string, fragments: ReadonlyArray<Fragment>): Fragment[] => {
-  const taken = fragments.map((f) => !f.ambiguous || (f.connector !== null && CLEAR_AFTER.has(f.connector)))
+  const taken = fragments.map((f) => !f.ambiguous || f.clear)
   // at the end of the text: walk back from the end while only taken or ambiguous fragments and punctuation follow
   let tail = text.length
   for (let k = fragments.length - 1; k >= 0; k--) {
@@ -210,11 +222,17 @@ const acceptFragments = (text: string, fragments: ReadonlyArray<Fragment>): Frag
 // the parser
 // ---------------------------------------------------------------------------------------------------------------------
 
-const mask = (text: string, spans: ReadonlyArray<{ start: number; end: number }>): string => {
+const mask = (text: string, spans: ReadonlyArray<{ start: number; end: number }>, fill = " "): string => {
   let out = text
-  for (const s of spans) out = out.slice(0, s.start) + " ".repeat(s.end - s.start) + out.slice(s.end)
+  for (const s of spans) out = out.slice(0, s.start) + fill.repeat(s.end - s.start) + out.slice(s.end)
   return out
 }
+
+/**
+ * What tags and priorities are replaced with before dates are looked for: not a space, so that no phrase spans
+ * them ("21st #tag jan" is not 21 January), but a separator around phrases and between date parts.
+ */
+const GAP = "\u2063"
 
 const truncate = (text: string, max: number): string => {
   if (text.length <= max) return text
@@ -312,7 +330,7 @@ const parse = (original: string, options: QuickAddOptions, budget: WorkBudget): 
   const nowLocal: LocalDateTime = toLocal(now, timezone)
   const today: LocalDate = { year: nowLocal.year, month: nowLocal.month, day: nowLocal.day }
   const ctx: Context = { nowLocal, today, now, budget, checkedRules: new Map() }
-  const masked = mask(scanned, spans)
+  const masked = mask(scanned, spans, GAP)
   const taken = acceptFragments(masked, findFragments(masked, ctx))
 
   const firstOf = (...types: ReadonlyArray<Meaning["type"]>) =>

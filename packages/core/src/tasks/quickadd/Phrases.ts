@@ -89,7 +89,12 @@ export interface Phrase {
   readonly ambiguous?: (m: RegExpExecArray) => boolean
   /** Taken only right after one of these connector words ("at 5"). */
   readonly needs?: ReadonlyArray<string>
-  /** Connector words that make an ambiguous match plainly a date ("the 27th"); `on`, `by`, `due`, `@`… always do. */
+  /**
+   * A match that reads as nothing (an impossible date such as "apr 31") is still consumed, so that its pieces do not
+   * make another date with their neighbours ("apr 31 jan" is not 31 January).
+   */
+  readonly consumesInvalid?: boolean
+  /** Connector words that also leave the title with this phrase ("the 27th"); `on`, `at`, `@`… always do. */
   readonly alsoClearAfter?: ReadonlyArray<string>
 }
 
@@ -231,10 +236,7 @@ type RuleBody = readonly [
 const RECURRENCES: ReadonlyArray<RuleBody> = [
   [String.raw`(?:week\s?|work\s?)days?`, () => ({ rule: "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR" })],
   ["weekends?", () => ({ rule: "FREQ=WEEKLY;BYDAY=SA,SU" })],
-  [
-    String.raw`(morning|afternoon|evening|night)s?`,
-    (m) => ({ rule: "FREQ=DAILY", time: partOfDay(m[1] ?? "") }),
-  ],
+  ["(morning|afternoon|evening|night)s?", (m) => ({ rule: "FREQ=DAILY", time: partOfDay(m[1] ?? "") })],
   [String.raw`(?:the\s+)?last\s+day${OF_MONTH}`, () => ({ rule: "FREQ=MONTHLY;BYMONTHDAY=-1" })],
   [
     String.raw`(?:the\s+)?(${ORDINAL})\s+(${WEEKDAY})${OF_MONTH}`,
@@ -346,7 +348,7 @@ const EVERY_PHRASES: ReadonlyArray<Phrase> = RECURRENCES.map(([pattern, build]) 
 
 // --- the phrases, in the order they are tried at a position -------------------------------------------------------
 
-const RELATIVE_UNIT = String.raw`(days?|weeks?|fortnights?|months?|years?|hours?|hrs?|minutes?|mins?)`
+const RELATIVE_UNIT = "(days?|weeks?|fortnights?|months?|years?|hours?|hrs?|minutes?|mins?)"
 
 const relative = (amount: number, unit: string, ctx: Context): Meaning | undefined => {
   if (!Number.isFinite(amount) || amount <= 0 || amount > 10_000) return undefined
@@ -383,6 +385,7 @@ export const PHRASES: ReadonlyArray<Phrase> = [
   // 2025-12-01, 2025-12-01 14:00, 2030-10-12T13:37
   {
     name: "iso",
+    consumesInvalid: true,
     pattern: sticky(String.raw`(\d{4})-(\d{2})-(\d{2})(?:[T\s]([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?)?`),
     read: (m) => {
       const d = date(Number(m[1]), Number(m[2]), Number(m[3]))
@@ -394,24 +397,28 @@ export const PHRASES: ReadonlyArray<Phrase> = [
   },
   {
     name: "ymd",
+    consumesInvalid: true,
     pattern: sticky(String.raw`(\d{4})\/(\d{1,2})\/(\d{1,2})`),
     read: (m) => dayMeaning(date(Number(m[1]), Number(m[2]), Number(m[3]))),
   },
   // 12/25/2026, 6/7/21: month first (a day-first date with a year is not guessed: 27/07/2021 is no date)
   {
     name: "mdy",
+    consumesInvalid: true,
     pattern: sticky(String.raw`(\d{1,2})\/(\d{1,2})\/(\d{4}|\d{2})`),
     read: (m) => dayMeaning(date(fullYear(m[3] ?? ""), Number(m[1]), Number(m[2]))),
   },
   // 25.12.2026
   {
     name: "dmy",
+    consumesInvalid: true,
     pattern: sticky(String.raw`(\d{1,2})\.(\d{1,2})\.(\d{4})`),
     read: (m) => dayMeaning(date(Number(m[3]), Number(m[2]), Number(m[1]))),
   },
   // 12/25 (month first), else 27/1 (day first): the next such date
   {
     name: "md",
+    consumesInvalid: true,
     pattern: sticky(String.raw`(\d{1,2})\/(\d{1,2})`),
     read: (m, ctx) => {
       const a = Number(m[1])
@@ -426,6 +433,7 @@ export const PHRASES: ReadonlyArray<Phrase> = [
   // dec 3, December 3rd, 2026, sep. 17
   {
     name: "month-day",
+    consumesInvalid: true,
     pattern: sticky(String.raw`(${MONTH})\s*(${DAY_NUMBER})(?:,?\s+(\d{4}))?`),
     read: (m, ctx) => {
       const month = monthOf(m[1] ?? "")
@@ -439,6 +447,7 @@ export const PHRASES: ReadonlyArray<Phrase> = [
   // 3 dec, 3rd of December 2026, 1. may
   {
     name: "day-month",
+    consumesInvalid: true,
     pattern: sticky(String.raw`(${DAY_NUMBER})\.?\s+(?:of\s+)?(${MONTH})(?:,?\s+(\d{4}))?`),
     read: (m, ctx) => {
       const month = monthOf(m[2] ?? "")

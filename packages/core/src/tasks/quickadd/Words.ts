@@ -99,7 +99,7 @@ export const countOf = (token: string | undefined): number => {
 }
 
 /** Where a phrase may end: the end, a space, or punctuation that is not the start of a number ("v1.1", "3.5"). */
-export const END = String.raw`(?=$|[\s,;:!?)\]}"']|\.(?!\d))`
+export const END = String.raw`(?=$|[\s\u2063,;:!?)\]}"']|\.(?!\d))`
 
 /** Connectors that say where a recurrence starts ("every monday starting dec 8"). */
 export const STARTS = new Set(["starting", "from", "beginning"])
