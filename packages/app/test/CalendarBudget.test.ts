@@ -135,3 +135,62 @@ describe("recurrence rules from the RRULE grammar, through the API", () => {
     expect(done.json()).toMatchObject({ task: { completed: true }, next: null })
   })
 })
+
+describe("quick add through the API", () => {
+  const word = fc.constantFrom(
+    "every",
+    "every!",
+    "other",
+    "feb",
+    "30",
+    "apr 31",
+    "31st",
+    "the",
+    "last",
+    "day",
+    "month",
+    "on",
+    "at",
+    "@",
+    "5",
+    "tomorrow",
+    "sun",
+    "9/11",
+    "in",
+    "3",
+    "hours",
+    "weekly",
+    "starting",
+    "dec 3",
+    "#tag",
+    "!high",
+    "\u00e9",
+    "😀",
+  )
+  const text = fc.oneof(
+    fc.array(word, { minLength: 1, maxLength: 150 }).map((w) => w.join(" ").slice(0, 500).trim() || "x"),
+    fc.constant(`x ${"every feb 30 ".repeat(38)}`.slice(0, 500)),
+  )
+
+  it("previews (200) and creates (201) from any text, never a 5xx, every request within the budget", async () => {
+    const before = await workSteps()
+    let requests = 0
+    await fc.assert(
+      fc.asyncProperty(text, async (t) => {
+        const preview = await send("POST", "/api/tasks/quick/parse", { text: t })
+        expect(preview.status, t).toBe(200)
+        const created = await send("POST", "/api/tasks/quick", { text: t })
+        expect(created.status, t).toBe(201)
+        // the preview said what the task got (the clock moves between the two, so not the due instant)
+        const { title, recurrence, tags, priority } = preview.json()
+        expect(created.json().parsed).toMatchObject({ title, recurrence, tags, priority })
+        expect(created.json().task).toMatchObject({ title, recurrence, tags })
+        requests += 2
+      }),
+      { numRuns: 60 },
+    )
+    const after = await workSteps()
+    expect(after.requests - before.requests).toBeGreaterThanOrEqual(requests)
+    expect(after.withinBudget - before.withinBudget).toBe(after.requests - before.requests)
+  }, 120_000)
+})
