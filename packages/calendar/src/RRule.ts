@@ -662,10 +662,19 @@ const PROBE_START: LocalDateTime = {
 /**
  * Whether the rule ever produces an occurrence (ignoring COUNT and UNTIL), probed from 1 Jan 2000. Day 1 exists in
  * every month, so parts taken from the start cannot make a possible rule impossible; `FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30`
- * is impossible from any start. Throws `WorkBudgetExceeded` when the budget runs out first.
+ * is impossible from any start. A daily rule whose INTERVAL is a whole number of weeks only ever lands on its start's
+ * weekday, so it is probed from each weekday (`FREQ=DAILY;INTERVAL=7;BYDAY=MO` is possible from a Monday). Throws
+ * `WorkBudgetExceeded` when the budget runs out first.
  */
-export const producesOccurrences = (rule: RecurrenceRule, budget: WorkBudget = ruleBudget()): boolean =>
-  nextAfter({ ...rule, until: null }, PROBE_START, toFloatingMillis(PROBE_START) - 1, { budget }) !== null
+export const producesOccurrences = (rule: RecurrenceRule, budget: WorkBudget = ruleBudget()): boolean => {
+  const open = { ...rule, until: null }
+  const starts = rule.freq === "DAILY" && rule.interval % 7 === 0 && rule.byDay.length > 0 ? 7 : 1
+  for (let k = 0; k < starts; k++) {
+    const start = { ...PROBE_START, day: PROBE_START.day + k }
+    if (nextAfter(open, start, toFloatingMillis(start) - 1, { budget }) !== null) return true
+  }
+  return false
+}
 
 /**
  * Parses a rule and checks that it can be used: structurally valid (see `parseRule`) and producing dates, within

@@ -7,6 +7,14 @@ import { nextAfter, parseRule, validateRule } from "../src/RRule.ts"
 import { RULE_WORK_BUDGET, WorkBudget, WorkBudgetExceeded } from "../src/WorkBudget.ts"
 
 describe("validateRule", () => {
+  it("accepts a daily rule every whole number of weeks on a weekday, which only some starts can reach", () => {
+    expect(Result.isSuccess(validateRule("FREQ=DAILY;INTERVAL=7;BYDAY=MO"))).toBe(true)
+    expect(Result.isSuccess(validateRule("FREQ=DAILY;INTERVAL=14;BYDAY=WE"))).toBe(true)
+    expect(validateRule("FREQ=DAILY;INTERVAL=7;BYDAY=MO;BYMONTHDAY=30;BYMONTH=2")).toEqual(
+      Result.fail("This rule never produces a date"),
+    )
+  })
+
   it.each([
     "FREQ=DAILY",
     "FREQ=WEEKLY;BYDAY=MO,TH",
