@@ -41,7 +41,7 @@ import { fromLocal, type InstantInput, isValidTimeZone, toEpochMillis, toLocal }
 import type { Priority, QuickAddParse, RepeatFrom } from "@todo/contracts"
 import { DateTime, Result } from "effect"
 import { connectorBefore, type Context, type Meaning, PHRASES, type Phrase } from "./quickadd/Phrases.ts"
-import { STARTS } from "./quickadd/Words.ts"
+import { CONNECTORS, STARTS } from "./quickadd/Words.ts"
 import { firstOccurrence, InvalidRecurrence } from "./Recurrence.ts"
 
 export interface QuickAddOptions {
@@ -108,20 +108,6 @@ interface Fragment {
   readonly ambiguous: boolean
 }
 
-/** Connectors after which an ambiguous phrase is plainly a date. */
-const CLEAR_AFTER = new Set([
-  "on",
-  "at",
-  "by",
-  "due",
-  "until",
-  "before",
-  "from",
-  "starting",
-  "beginning",
-  "@",
-])
-
 const isLetterOrDigit = (ch: string | undefined): boolean => ch !== undefined && /[\p{L}\p{N}]/u.test(ch)
 /** A phrase may start at a letter or digit that begins a word: not inside "github", "v1.1.1" or a URL. */
 const isWordStart = (text: string, i: number): boolean =>
@@ -139,7 +125,7 @@ const leadingConnectors = (text: string, start: number, phrase: Phrase) => {
     const c = connectorBefore(text, from)
     if (c === null || (c.word === "the" && !(phrase.alsoClearAfter ?? []).includes("the"))) break
     nearest ??= c.word
-    clear ||= CLEAR_AFTER.has(c.word)
+    clear ||= CONNECTORS.has(c.word)
     from = c.start
   }
   return { from, connector: nearest, clear }

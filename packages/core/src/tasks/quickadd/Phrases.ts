@@ -35,6 +35,7 @@ import { validateRule } from "@todo/calendar/RRule"
 import type { WorkBudget } from "@todo/calendar/WorkBudget"
 import { Result } from "effect"
 import {
+  CONNECTORS,
   COUNT,
   codeOf,
   countOf,
@@ -143,6 +144,20 @@ const isVerbMonth = (word: string | undefined): boolean =>
   word === "may" || word === "march" || word === "mar"
 
 const fullYear = (text: string): number => (text.length === 2 ? 2000 + Number(text) : Number(text))
+
+/** A named date: with a year, that date; without, the next one on or after today. */
+const namedDate = (
+  ctx: Context,
+  monthWord: string | undefined,
+  dayText: string | undefined,
+  year: string | undefined,
+) => {
+  const month = monthOf(monthWord ?? "")
+  const day = Number.parseInt(dayText ?? "", 10)
+  return dayMeaning(
+    year === undefined ? comingMonthDay(ctx.today, month, day) : date(Number(year), month, day),
+  )
+}
 
 const dayMeaning = (d: LocalDate | undefined): Meaning | undefined =>
   d === undefined ? undefined : { type: "day", date: d }
@@ -435,13 +450,7 @@ export const PHRASES: ReadonlyArray<Phrase> = [
     name: "month-day",
     consumesInvalid: true,
     pattern: sticky(String.raw`(${MONTH})\s*(${DAY_NUMBER})(?:,?\s+(\d{4}))?`),
-    read: (m, ctx) => {
-      const month = monthOf(m[1] ?? "")
-      const day = Number.parseInt(m[2] ?? "", 10)
-      return dayMeaning(
-        m[3] === undefined ? comingMonthDay(ctx.today, month, day) : date(Number(m[3]), month, day),
-      )
-    },
+    read: (m, ctx) => namedDate(ctx, m[1], m[2], m[3]),
     ambiguous: (m) => isVerbMonth(m[1]),
   },
   // 3 dec, 3rd of December 2026, 1. may
@@ -449,13 +458,7 @@ export const PHRASES: ReadonlyArray<Phrase> = [
     name: "day-month",
     consumesInvalid: true,
     pattern: sticky(String.raw`(${DAY_NUMBER})\.?\s+(?:of\s+)?(${MONTH})(?:,?\s+(\d{4}))?`),
-    read: (m, ctx) => {
-      const month = monthOf(m[2] ?? "")
-      const day = Number.parseInt(m[1] ?? "", 10)
-      return dayMeaning(
-        m[3] === undefined ? comingMonthDay(ctx.today, month, day) : date(Number(m[3]), month, day),
-      )
-    },
+    read: (m, ctx) => namedDate(ctx, m[2], m[1], m[3]),
     ambiguous: (m) => isVerbMonth(m[2]),
   },
   {
@@ -605,20 +608,6 @@ export const PHRASES: ReadonlyArray<Phrase> = [
   },
 ]
 
-const CONNECTORS = new Set([
-  "on",
-  "at",
-  "by",
-  "due",
-  "until",
-  "before",
-  "for",
-  "from",
-  "starting",
-  "beginning",
-  "the",
-])
-
 /**
  * The connector word right before `start` ("on", "@", …) and where it starts, or null. A word counts only when it
  * stands alone ("dragon friday" has none); "@" may touch what follows ("@4pm").
@@ -633,7 +622,7 @@ export const connectorBefore = (text: string, start: number): { word: string; st
   let j = i
   while (j > 0 && j > i - 12 && /[a-z]/i.test(text[j - 1] ?? "")) j--
   const word = text.slice(j, i).toLowerCase()
-  if (!CONNECTORS.has(word)) return null
+  if (!CONNECTORS.has(word) && word !== "the") return null
   const before = text[j - 1]
   return before === undefined || /[\s(,;]/.test(before) ? { word, start: j } : null
 }

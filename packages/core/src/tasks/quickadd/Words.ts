@@ -101,5 +101,22 @@ export const countOf = (token: string | undefined): number => {
 /** Where a phrase may end: the end, a space, or punctuation that is not the start of a number ("v1.1", "3.5"). */
 export const END = String.raw`(?=$|[\s\u2063,;:!?)\]}"']|\.(?!\d))`
 
+/**
+ * Words in front of a date that belong to it: they leave the title with it ("due friday", "@ 3pm"), and after them
+ * an ambiguous word is plainly a date ("on sun"). "the" also leaves with an ordinal day ("the 27th").
+ */
+export const CONNECTORS: ReadonlySet<string> = new Set([
+  "on",
+  "at",
+  "by",
+  "due",
+  "until",
+  "before",
+  "from",
+  "starting",
+  "beginning",
+  "@",
+])
+
 /** Connectors that say where a recurrence starts ("every monday starting dec 8"). */
 export const STARTS = new Set(["starting", "from", "beginning"])
