@@ -4,13 +4,16 @@
  * Why not the `rrule` npm package: it evaluates an impossible rule such as `FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30` by
  * walking day by day to the year 9999 (seconds of CPU per call: a denial of service for an API that accepts rules),
  * its CommonJS/UMD build has no named ESM exports under Node, and its time-zone handling is known to be fragile. This
- * evaluator works on integer "epoch days" and stops after a 400-year horizon (the Gregorian calendar repeats every
- * 400 years, so for `INTERVAL=1` "nothing within 400 years" means "never").
+ * evaluator works on integer "epoch days", stops after a 400-year horizon (the Gregorian calendar repeats every 400
+ * years, so for `INTERVAL=1` "nothing within 400 years" means "never") or after 31 Dec 9999, and charges every step
+ * to a `WorkBudget`: BYxxx lists are lookup tables, so a day costs the same whatever they hold, and nothing is
+ * allocated in proportion to a rule (at most one period's candidates, ≤ 366, for BYSETPOS).
  *
  * Supported: FREQ=DAILY|WEEKLY|MONTHLY|YEARLY, INTERVAL, COUNT, UNTIL, BYMONTH, BYMONTHDAY, BYYEARDAY, BYDAY (with
  * ordinals for MONTHLY/YEARLY), BYHOUR, BYMINUTE, BYSECOND, BYSETPOS, WKST. Rejected with a message: SECONDLY,
- * MINUTELY and HOURLY (a task does not repeat more than once a day at its own frequency), BYWEEKNO (rarely used,
- * subtle year-boundary rules), DTSTART (the task's due date is the start), COUNT together with UNTIL (RFC 5545 forbids it).
+ * MINUTELY and HOURLY, and any rule giving more than one time a day (a task repeats at most once a day, checked on
+ * the expanded rule: BYHOUR, BYMINUTE and BYSECOND hold one value each), BYWEEKNO (rarely used, subtle year-boundary
+ * rules), DTSTART (the task's due date is the start), COUNT together with UNTIL (RFC 5545 forbids it).
  *
  * Semantics follow RFC 5545 §3.3.10 as implemented by python-dateutil and rrule.js: BYxxx parts restrict the days of
  * each FREQ/INTERVAL period (their intersection), BYSETPOS picks from the sorted occurrences of one period, parts

@@ -1,6 +1,6 @@
 /**
- * Recurring tasks: validating a task's RRULE, computing the next task's due date when one is completed, moving its
- * reminder along, and describing a rule in English.
+ * Recurring tasks: computing the next task's due date when one is completed, the first due date of a new one, and
+ * moving a reminder along. Rules themselves (parsing, validation, evaluation, the describer) are `@todo/calendar`'s.
  *
  * Semantics (the decisions, in one place):
  * - **Local wall-clock time.** A rule is evaluated in the user's zone on wall-clock values, then placed in the zone:
