@@ -12,6 +12,7 @@ export default defineConfig({
     projects: [
       project("contracts", "./contracts"),
       project("runtime", "./packages/runtime"),
+      project("calendar", "./packages/calendar"),
       project("core", "./packages/core"),
       project("messaging", "./packages/messaging"),
       project("api", "./packages/api"),

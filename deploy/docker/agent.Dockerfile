@@ -4,7 +4,7 @@
 # Build from the repository root:
 #   docker buildx build --platform linux/amd64 -f deploy/docker/agent.Dockerfile -t todo-agent:dev .
 
-# --- production dependencies of @todo/agent and the workspaces it uses (runtime, core, contracts) ----
+# --- production dependencies of @todo/agent and the workspaces it uses (runtime, core, calendar, contracts)
 FROM node:24.21.0-slim AS deps
 WORKDIR /app
 ENV NODE_ENV=production \
@@ -14,6 +14,7 @@ ENV NODE_ENV=production \
 COPY package.json package-lock.json .npmrc ./
 COPY contracts/package.json contracts/package.json
 COPY packages/runtime/package.json packages/runtime/package.json
+COPY packages/calendar/package.json packages/calendar/package.json
 COPY packages/core/package.json packages/core/package.json
 COPY packages/messaging/package.json packages/messaging/package.json
 COPY packages/agent/package.json packages/agent/package.json
@@ -42,6 +43,7 @@ COPY contracts/src contracts/src
 COPY packages/runtime/src packages/runtime/src
 # SQL migrations (read from packages/runtime/migrations by the migrate Job, or MIGRATE_ON_START).
 COPY packages/runtime/migrations packages/runtime/migrations
+COPY packages/calendar/src packages/calendar/src
 COPY packages/core/src packages/core/src
 COPY packages/messaging/src packages/messaging/src
 COPY packages/agent/src packages/agent/src

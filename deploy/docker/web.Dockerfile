@@ -11,11 +11,13 @@ ENV npm_config_fund=false \
     npm_config_update_notifier=false
 COPY package.json package-lock.json .npmrc ./
 COPY contracts/package.json contracts/package.json
+COPY packages/calendar/package.json packages/calendar/package.json
 COPY packages/web/package.json packages/web/package.json
 # Dev dependencies included: the build needs Vite.
 RUN --mount=type=cache,target=/root/.npm \
     npm ci --ignore-scripts --workspace=@todo/web
 COPY contracts/src contracts/src
+COPY packages/calendar/src packages/calendar/src
 COPY packages/web packages/web
 RUN npm run build --workspace=@todo/web
 

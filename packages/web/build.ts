@@ -8,6 +8,7 @@ import { Effect, Schedule } from "effect"
 export const WEB_ROOT = import.meta.dirname
 export const DIST = join(WEB_ROOT, "dist")
 const CONTRACTS_SRC = join(WEB_ROOT, "..", "..", "contracts", "src")
+const CALENDAR_SRC = join(WEB_ROOT, "..", "calendar", "src")
 
 const newestMtime = (path: string): number => {
   if (!existsSync(path)) return 0
@@ -29,6 +30,7 @@ export const distIsStale = () => {
     newestMtime(join(WEB_ROOT, "vite.config.ts")),
     newestMtime(join(WEB_ROOT, "package.json")),
     newestMtime(CONTRACTS_SRC),
+    newestMtime(CALENDAR_SRC),
   )
   return statSync(built).mtimeMs < sources
 }

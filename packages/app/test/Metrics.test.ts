@@ -1,4 +1,5 @@
 import { eventually, signUp } from "@todo/testkit"
+import { parsePrometheus, sampleValue as value } from "@todo/testkit/Prometheus"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { startTestApp, type TestApp } from "./support/TestApp.ts"
 
@@ -10,45 +11,12 @@ afterAll(async () => {
   await app?.stop()
 })
 
-interface Sample {
-  readonly name: string
-  readonly labels: Record<string, string>
-  readonly value: number
-}
-
-/** A strict reader of the Prometheus text format: every line is a comment or a well-formed sample. */
-const parse = (text: string) => {
-  const samples: Array<Sample> = []
-  const types = new Map<string, string>()
-  for (const line of text.split("\n")) {
-    if (line === "") continue
-    const type = line.match(/^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary|untyped)$/)
-    if (type) {
-      types.set(type[1]!, type[2]!)
-      continue
-    }
-    if (line.startsWith("# HELP ")) continue
-    const m = line.match(/^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (-?[0-9.e+]+|\+Inf|-Inf|NaN)$/)
-    if (!m) throw new Error(`not a Prometheus sample: ${line}`)
-    const labels: Record<string, string> = {}
-    for (const [, k, v] of (m[2] ?? "").matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g))
-      labels[k!] = v!
-    samples.push({ name: m[1]!, labels, value: m[3] === "+Inf" ? Number.POSITIVE_INFINITY : Number(m[3]) })
-  }
-  return { samples, types }
-}
-
 const scrape = async () => {
   const res = await fetch(`${app.baseUrl}/metrics`)
   expect(res.status).toBe(200)
   expect(res.headers.get("content-type")).toContain("text/plain")
-  return parse(await res.text())
+  return parsePrometheus(await res.text())
 }
-
-const value = (samples: ReadonlyArray<Sample>, name: string, labels: Record<string, string>) =>
-  samples
-    .filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))
-    .reduce((sum, s) => sum + s.value, 0)
 
 describe("GET /metrics", () => {
   it("parses as Prometheus text and its counters move when work happens", async () => {

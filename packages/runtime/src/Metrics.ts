@@ -34,6 +34,12 @@ export const suggestionsCreated = Metric.counter("agent_suggestions_total", {
   description: "Suggestions the agents created, by type and source",
   incremental: true,
 })
+export const calendarWorkSteps = Metric.histogram("calendar_work_steps", {
+  description:
+    "Calendar steps (days examined, periods and months skipped) one request spent on recurrence rules and quick add, against a fixed per-request budget",
+  // the last boundary is the budget (RULE_WORK_BUDGET in @todo/calendar): a count above it is a request stopped there
+  boundaries: [1_000, 10_000, 100_000, 300_000, 1_000_000],
+})
 export const sweepDuration = Metric.histogram("agent_sweep_duration_ms", {
   description: "Duration of an agent's scheduled sweep, by agent",
   boundaries: ms,

@@ -1,39 +1,8 @@
 import { describe, expect, it } from "vitest"
-import { describeRule, draftFromRule, ruleFromDraft } from "../src/recurrence.ts"
 import { parseSse } from "../src/sse.ts"
 import { formatDue, fromInputValue, startOfDay, toInputValue } from "../src/time.ts"
 
 // Pure helpers of the UI, tested without a browser.
-
-describe("recurrence summaries", () => {
-  it.each([
-    ["FREQ=DAILY", "every day"],
-    ["FREQ=DAILY;INTERVAL=3", "every 3 days"],
-    ["FREQ=WEEKLY", "every week"],
-    ["FREQ=WEEKLY;INTERVAL=2;BYDAY=TH,MO", "every 2 weeks on Mon and Thu"],
-    ["RRULE:FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", "every weekday"],
-    ["FREQ=WEEKLY;BYDAY=SA,SU", "every Sat and Sun"],
-    ["FREQ=MONTHLY;BYMONTHDAY=15", "every month on the 15th"],
-    ["FREQ=MONTHLY;BYMONTHDAY=-1", "every month on the last day"],
-    ["FREQ=MONTHLY;BYDAY=1MO", "every month on the 1st Mon"],
-    ["FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=1", "every year on Mar 1"],
-    ["FREQ=WEEKLY;COUNT=3", "every week, 3 times"],
-    ["FREQ=DAILY;UNTIL=20261231", "every day, until 31 Dec 2026"],
-  ])("%s → %s", (rule, text) => {
-    expect(describeRule(rule)).toBe(text)
-  })
-
-  it("round-trips what the editor's builder can show, and keeps other rules as custom text", () => {
-    const weekly = draftFromRule("FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH")
-    expect(weekly).toMatchObject({ mode: "WEEKLY", interval: 2, days: ["MO", "TH"] })
-    expect(ruleFromDraft(weekly)).toBe("FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH")
-    expect(ruleFromDraft({ mode: "WEEKLY", interval: 1, days: ["TH", "MO"], custom: "" })).toBe(
-      "FREQ=WEEKLY;BYDAY=MO,TH",
-    )
-    expect(draftFromRule("FREQ=MONTHLY;BYMONTHDAY=-1")).toMatchObject({ mode: "custom" })
-    expect(ruleFromDraft({ mode: "none", interval: 1, days: [], custom: "" })).toBeNull()
-  })
-})
 
 describe("times in the user's zone", () => {
   it("reads and writes datetime-local values in a zone other than the device's", () => {

@@ -14,7 +14,7 @@ import {
   MONTH_SHORT_NAMES,
   WEEKDAY_SHORT_NAMES,
   weekdayOf,
-} from "@todo/core/time/Calendar"
+} from "@todo/calendar/Calendar"
 import {
   fromLocal,
   type InstantInput,
@@ -22,7 +22,7 @@ import {
   toEpochMillis,
   toIsoString,
   toLocal,
-} from "@todo/core/time/Zoned"
+} from "@todo/calendar/Zoned"
 
 /** Open, with a due date, and due strictly before `now`. */
 export const isOverdue = (task: Pick<Task, "completed" | "dueDate">, now: InstantInput): boolean =>

@@ -20,7 +20,7 @@
  * The score is monotonic in the due date: an earlier due date never lowers the score or the suggested priority.
  */
 import type { Priority } from "@todo/contracts"
-import { type InstantInput, localDaysBetween, toEpochMillis } from "@todo/core/time/Zoned"
+import { type InstantInput, localDaysBetween, toEpochMillis } from "@todo/calendar/Zoned"
 
 export type Proximity = "overdue" | "today" | "tomorrow" | "thisWeek" | "later" | "none"
 

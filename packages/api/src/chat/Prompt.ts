@@ -1,4 +1,4 @@
-import { addLocalDays, dayOfWeek, isValidTimeZone, offsetMinutes, toLocal } from "@todo/core/time/Zoned"
+import { addLocalDays, dayOfWeek, isValidTimeZone, offsetMinutes, toLocal } from "@todo/calendar/Zoned"
 
 const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"] as const
 

@@ -6,42 +6,43 @@
  *   20 (later ones stay in the title), at most 50 characters each (longer ones stay in the title).
  * - **Priority**: `!low` `!medium` `!high` `!urgent`, `!1`…`!4` and Todoist's `p1`…`p4` (1 = urgent, 4 = low), as
  *   standalone words. Several: the last one wins; all are removed from the title.
- * - **Recurrence**: phrases starting with `every` (or `every!`, which sets `repeatFrom: "completion"`): "every day",
- *   "every 3 days", "every other week", "every weekday", "every weekend", "every monday and thursday",
- *   "every 2 weeks on mon, thu", "every month on the 1st", "every month on the 15th and last day",
- *   "every month on the last friday", "every last friday of the month", "every 1st", "every year", "every dec 25",
- *   "every last day of the month".
- *   Bare "daily"/"weekly" are not taken (they are too often part of a title: "Weekly report").
- * - **Dates and times**: chrono-node (English, casual, forward dates) on the text left after the parts above,
- *   interpreted as wall-clock time in the user's zone (DST-correct: "tomorrow 9am" the day after a DST change is
- *   still 09:00 local). Relative times ("in 2 hours") are exact durations from `now`. A small connector word in front
- *   ("on", "at", "by", "due", "starting", "from", "before") is removed from the title with the date. Not taken: "now" alone,
- *   and bare durations without "in"/"within"/"after"/"from now"/"later" ("Buy 2 weeks of food" keeps its title).
- * - **Bare hours**: "at 5" or "at 5:30" without am/pm is taken as 17:00 / 17:30 (hours 1–7; "05:30" stays
- *   morning). Lower-case bare weekday abbreviations and times of day ("sun", "sat", "evening") are not taken as dates.
- * - **Default times**: a date without a time is due at 09:00 local; "morning" 09:00, "afternoon" 15:00, "evening"
- *   19:00, "tonight" 20:00, "noon" 12:00, "midnight" 00:00. A date-only "today" whose 09:00 has passed is due at
- *   23:59 today ("by the end of today") rather than already overdue.
- * - **Recurrence without a date**: the first due date is the first occurrence at or after today at the given time
- *   (default 09:00) that is still ahead; when today's time has already passed, the rule starts tomorrow. With a
- *   date ("every monday starting dec 1"), the rule starts on that date.
+ * - **Dates, times and recurrences**: the phrases of `quickadd/Phrases.ts`. Every fragment of the text combines: a
+ *   day from one place and a time from another ("at 10:00 in 5 days", "Fri @ 7pm"), a recurrence with its time and
+ *   its start ("every other Tues 7am starting 1 Nov"). The first day, the first time and the first recurrence win;
+ *   later ones stay in the title. A connector in front ("on", "at", "@", "by", "due", "until", "before", "starting",
+ *   "from") leaves the title with its phrase.
+ * - **No false dates**: a phrase that is also an ordinary word or number (a short weekday such as "sun", a date
+ *   without a year such as "9/11", an ordinal such as "21st", a part of the day, an adverb such as "weekly") is taken
+ *   only where a date is plainly meant: after a connector, right next to another date or time, or at the end of the
+ *   text. "Read the 9/11 report", "Route 66", "jan 32", "Weekly report" and "Fix sunglasses" keep their titles.
+ * - **Default times**: a day without a time is due at 09:00 local; "morning" 09:00, "afternoon" 15:00, "evening"
+ *   19:00, "night" 22:00, "tonight" 20:00, "noon" 12:00, "midnight" 00:00. A day-only "today" whose 09:00 has
+ *   passed is due at 23:59 today. A time without a day is today if still ahead, otherwise tomorrow. "at 5" or
+ *   "5:30" without am/pm, from 1 to 7 o'clock, is the afternoon ("05:30" is not).
+ * - **Recurrences** start on the day given ("starting dec 8", or any day in the text), otherwise today, or tomorrow
+ *   when today's time has passed; the due date is the first occurrence from there that is still ahead.
+ * - **Server-zone independent**: everything is computed on the user's local calendar (`now` and `timezone` are
+ *   parameters, the process zone is never read).
+ * - **Bounded work**: every phrase tried and every rule checked charges the request's `WorkBudget`; a text that
+ *   would take more is refused with a sentence saying so.
  * - **Title**: the text with every recognised part removed, whitespace collapsed, stray separators trimmed, cut to
  *   200 characters. Never empty: it falls back to the original text (and to "Untitled" for an empty input).
- * - Never throws; `now` and `timezone` are parameters (an unknown zone falls back to UTC).
  */
-import * as chrono from "chrono-node"
+import {
+  addDays,
+  type LocalDate,
+  type LocalDateTime,
+  type LocalTime,
+  toEpochDay,
+  toFloatingMillis,
+} from "@todo/calendar/Calendar"
+import { ruleBudget, type WorkBudget, WorkBudgetExceeded } from "@todo/calendar/WorkBudget"
+import { fromLocal, type InstantInput, isValidTimeZone, toEpochMillis, toLocal } from "@todo/calendar/Zoned"
 import type { Priority, QuickAddParse, RepeatFrom } from "@todo/contracts"
 import { DateTime, Result } from "effect"
-import { addDays, type LocalDate, type LocalTime, toEpochDay, toFloatingMillis } from "../time/Calendar.ts"
-import {
-  fromLocal,
-  type InstantInput,
-  isValidTimeZone,
-  offsetMinutes,
-  toEpochMillis,
-  toLocal,
-} from "../time/Zoned.ts"
-import { firstOccurrence, parseRecurrence } from "./Recurrence.ts"
+import { connectorBefore, type Context, type Meaning, PHRASES, type Phrase } from "./quickadd/Phrases.ts"
+import { CONNECTORS, STARTS } from "./quickadd/Words.ts"
+import { firstOccurrence, InvalidRecurrence } from "./Recurrence.ts"
 
 export interface QuickAddOptions {
   /** The current instant: relative dates ("tomorrow", "in 2 hours") are computed from it. */
@@ -50,6 +51,8 @@ export interface QuickAddOptions {
   readonly timezone: string
   /** Time of day for a date given without one (default 09:00). */
   readonly defaultTime?: { readonly hour: number; readonly minute: number } | undefined
+  /** The request's allowance of calendar steps (default: a fresh one). */
+  readonly budget?: WorkBudget | undefined
 }
 
 type Kind = QuickAddParse["recognized"][number]["kind"]
@@ -89,334 +92,133 @@ const PRIORITY_WORDS: Record<string, Priority> = {
 const PRIORITY = /(^|[\s(,;])(!(?:low|medium|high|urgent|[1-4])|p[1-4])(?=$|[\s.,;:!?)])/giu
 
 // ---------------------------------------------------------------------------------------------------------------------
-// recurrence phrases
+// date fragments
 // ---------------------------------------------------------------------------------------------------------------------
 
-const WEEKDAY_PATTERNS: ReadonlyArray<readonly [code: string, pattern: string]> = [
-  ["MO", "mon(?:day)?s?"],
-  ["TU", "tue(?:s(?:day)?|sday)?s?"],
-  ["WE", "wed(?:nesday)?s?"],
-  ["TH", "thu(?:r(?:s(?:day)?)?|rsday)?s?"],
-  ["FR", "fri(?:day)?s?"],
-  ["SA", "sat(?:urday)?s?"],
-  ["SU", "sun(?:day)?s?"],
-]
-const WD = `(?:${WEEKDAY_PATTERNS.map(([, p]) => p).join("|")})`
-const SEP = String.raw`(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*|\s*\/\s*|\s*\+\s*)`
-const WD_LIST = `${WD}(?:${SEP}${WD})*`
-const ORD_NUM = String.raw`\d{1,2}(?:st|nd|rd|th)?`
-const ORD_WORDS: Record<string, number> = { first: 1, second: 2, third: 3, fourth: 4, fifth: 5, last: -1 }
-const ORD = String.raw`(?:\d{1,2}(?:st|nd|rd|th)|first|second|third|fourth|fifth|last)`
-const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
-const MONTH =
-  "(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
-const NUMBER_WORDS: Record<string, number> = {
-  other: 2,
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-  seven: 7,
-  eight: 8,
-  nine: 9,
-  ten: 10,
+interface Fragment {
+  readonly start: number
+  readonly end: number
+  /** Where the fragment starts with the connector words in front of it that leave the title with it. */
+  readonly from: number
+  /** The connector right in front, if any. */
+  readonly connector: string | null
+  /** A connector in front makes it plainly a date ("on", "@", "due"…). */
+  readonly clear: boolean
+  readonly meaning: Meaning
+  readonly ambiguous: boolean
 }
-const COUNT = String.raw`(?:\d{1,3}|other|two|three|four|five|six|seven|eight|nine|ten)`
-const END = String.raw`(?=$|[\s.,;:!?)])`
-/** "the 1st", "the 15th and last day", "1st, 15th" */
-const MONTHDAY_LIST = String.raw`(?:the\s+)?${ORD}(?:${SEP}(?:the\s+)?${ORD})*(?:\s+days?)?`
 
-const weekdaysIn = (text: string): string[] => {
-  const out: string[] = []
-  for (const token of text.toLowerCase().split(/[^a-z]+/)) {
-    const hit = WEEKDAY_PATTERNS.find(([, p]) => new RegExp(`^${p}$`).test(token))
-    if (hit !== undefined && !out.includes(hit[0])) out.push(hit[0])
+const isLetterOrDigit = (ch: string | undefined): boolean => ch !== undefined && /[\p{L}\p{N}]/u.test(ch)
+/** A phrase may start at a letter or digit that begins a word: not inside "github", "v1.1.1" or a URL. */
+const isWordStart = (text: string, i: number): boolean =>
+  isLetterOrDigit(text[i]) && (i === 0 || /[\s\u2063([{"',;@]/.test(text[i - 1] ?? ""))
+
+/**
+ * The connector words in front of `start` that belong to the phrase (up to two: "due on", "on the"): where they
+ * start, the nearest one, and whether one of them makes an ambiguous phrase plainly a date.
+ */
+const leadingConnectors = (text: string, start: number, phrase: Phrase) => {
+  let from = start
+  let nearest: string | null = null
+  let clear = false
+  for (let k = 0; k < 2; k++) {
+    const c = connectorBefore(text, from)
+    if (c === null || (c.word === "the" && !(phrase.alsoClearAfter ?? []).includes("the"))) break
+    nearest ??= c.word
+    clear ||= CONNECTORS.has(c.word)
+    from = c.start
+  }
+  return { from, connector: nearest, clear }
+}
+
+/** Every phrase in the text, left to right; at each word start the first phrase that reads as something wins. */
+const findFragments = (text: string, ctx: Context): Fragment[] => {
+  const out: Fragment[] = []
+  for (let i = 0; i < text.length; i++) {
+    if (!isWordStart(text, i)) continue
+    for (const phrase of PHRASES) {
+      ctx.budget.charge(1)
+      phrase.pattern.lastIndex = i
+      const m = phrase.pattern.exec(text)
+      if (m === null) continue
+      const lead = leadingConnectors(text, i, phrase)
+      if (phrase.needs !== undefined && (lead.connector === null || !phrase.needs.includes(lead.connector)))
+        continue
+      const meaning = phrase.read(m, ctx)
+      if (meaning === undefined) {
+        if (!phrase.consumesInvalid) continue
+        i += m[0].length - 1
+        break
+      }
+      out.push({
+        start: i,
+        end: i + m[0].length,
+        from: lead.from,
+        connector: lead.connector,
+        clear: lead.clear,
+        meaning,
+        ambiguous: phrase.ambiguous?.(m) ?? false,
+      })
+      i += m[0].length - 1
+      break
+    }
   }
   return out
 }
 
-const ordinalValue = (token: string): number | undefined => {
-  const lower = token.toLowerCase()
-  if (lower in ORD_WORDS) return ORD_WORDS[lower]
-  const n = Number.parseInt(lower, 10)
-  return Number.isFinite(n) && n >= 1 && n <= 31 ? n : undefined
-}
+const NOTHING_BUT_PUNCTUATION = /^[\s\u2063.,;:!?)\]}"'\-–—]*$/
+const JOINED = /^[\s\u2063,]*$/
 
-const monthDaysIn = (text: string): number[] | undefined => {
-  const out: number[] = []
-  for (const m of text.toLowerCase().matchAll(new RegExp(ORD, "g"))) {
-    const v = ordinalValue(m[0])
-    if (v === undefined) return undefined
-    if (!out.includes(v)) out.push(v)
+/**
+ * Which fragments are taken: every unambiguous one, and an ambiguous one after a connector that makes it a date,
+ * right next to a taken fragment, or followed by nothing but other taken fragments and punctuation.
+ */
+const acceptFragments = (text: string, fragments: ReadonlyArray<Fragment>): Fragment[] => {
+  const taken = fragments.map((f) => !f.ambiguous || f.clear)
+  // at the end of the text: walk back from the end while only taken or ambiguous fragments and punctuation follow
+  let tail = text.length
+  for (let k = fragments.length - 1; k >= 0; k--) {
+    const f = fragments[k] as Fragment
+    if (!NOTHING_BUT_PUNCTUATION.test(text.slice(f.end, tail))) break
+    taken[k] = true
+    tail = f.from
   }
-  return out.length === 0 ? undefined : out
-}
-
-const intervalOf = (token: string | undefined): number => {
-  if (token === undefined) return 1
-  const lower = token.toLowerCase()
-  return NUMBER_WORDS[lower] ?? Number.parseInt(lower, 10)
-}
-
-interface RecurrenceMatch {
-  readonly start: number
-  readonly end: number
-  readonly rule: string
-  readonly repeatFrom: RepeatFrom
-}
-
-type Alternative = readonly [pattern: RegExp, build: (m: RegExpExecArray) => string | undefined]
-
-const sticky = (source: string) => new RegExp(`${source}${END}`, "iy")
-
-const withInterval = (freq: string, interval: number, extra = ""): string | undefined =>
-  interval < 1 || interval > 999
-    ? undefined
-    : `FREQ=${freq}${interval > 1 ? `;INTERVAL=${interval}` : ""}${extra}`
-
-const ALTERNATIVES: ReadonlyArray<Alternative> = [
-  // every weekday / workday
-  [sticky(String.raw`(?:week\s?|work\s?)days?`), () => "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"],
-  // every weekend
-  [sticky("weekends?"), () => "FREQ=WEEKLY;BYDAY=SA,SU"],
-  // every last day of the month
-  [
-    sticky(String.raw`(?:the\s+)?last\s+day(?:\s+of\s+(?:the|each|every)\s+month)?`),
-    () => "FREQ=MONTHLY;BYMONTHDAY=-1",
-  ],
-  // every last friday (of the month) / every 2nd tuesday of the month
-  [
-    sticky(String.raw`(?:the\s+)?(${ORD})\s+(${WD})(?:\s+of\s+(?:the|each|every)\s+month)?`),
-    (m) => {
-      const n = ordinalValue(m[1] ?? "")
-      const day = weekdaysIn(m[2] ?? "")[0]
-      return n === undefined || n > 5 || day === undefined ? undefined : `FREQ=MONTHLY;BYDAY=${n}${day}`
-    },
-  ],
-  // every (N|other) week(s) [on mon, thu]
-  [
-    sticky(String.raw`(?:(${COUNT})\s+)?weeks?(?:\s+on\s+(${WD_LIST}))?`),
-    (m) =>
-      withInterval(
-        "WEEKLY",
-        intervalOf(m[1]),
-        m[2] === undefined ? "" : `;BYDAY=${weekdaysIn(m[2]).join(",")}`,
-      ),
-  ],
-  // every (N) month(s) on the last friday / 2nd tuesday
-  [
-    sticky(String.raw`(?:(${COUNT})\s+)?months?\s+on\s+(?:the\s+)?(${ORD})\s+(${WD})`),
-    (m) => {
-      const n = ordinalValue(m[2] ?? "")
-      const day = weekdaysIn(m[3] ?? "")[0]
-      return n === undefined || n > 5 || day === undefined
-        ? undefined
-        : withInterval("MONTHLY", intervalOf(m[1]), `;BYDAY=${n}${day}`)
-    },
-  ],
-  // every (N) month(s) [on the 1st / 15th and last day]
-  [
-    sticky(String.raw`(?:(${COUNT})\s+)?months?(?:\s+on\s+(${MONTHDAY_LIST}))?`),
-    (m) => {
-      if (m[2] === undefined) return withInterval("MONTHLY", intervalOf(m[1]))
-      const days = monthDaysIn(m[2])
-      return days === undefined
-        ? undefined
-        : withInterval("MONTHLY", intervalOf(m[1]), `;BYMONTHDAY=${days.join(",")}`)
-    },
-  ],
-  // every (N) year(s) [on dec 25]
-  [
-    sticky(String.raw`(?:(${COUNT})\s+)?years?(?:\s+on\s+(${MONTH})\.?\s+(${ORD_NUM}))?`),
-    (m) => {
-      if (m[2] === undefined) return withInterval("YEARLY", intervalOf(m[1]))
-      const month = MONTHS.indexOf((m[2] ?? "").slice(0, 3).toLowerCase()) + 1
-      const day = Number.parseInt(m[3] ?? "", 10)
-      return withInterval("YEARLY", intervalOf(m[1]), `;BYMONTH=${month};BYMONTHDAY=${day}`)
-    },
-  ],
-  // every (N) day(s)
-  [sticky(String.raw`(?:(${COUNT})\s+)?days?`), (m) => withInterval("DAILY", intervalOf(m[1]))],
-  // every monday and thursday
-  [sticky(WD_LIST), (m) => `FREQ=WEEKLY;BYDAY=${weekdaysIn(m[0]).join(",")}`],
-  // every dec 25
-  [
-    sticky(String.raw`(${MONTH})\.?\s+(${ORD_NUM})`),
-    (m) => {
-      const month = MONTHS.indexOf((m[1] ?? "").slice(0, 3).toLowerCase()) + 1
-      return `FREQ=YEARLY;BYMONTH=${month};BYMONTHDAY=${Number.parseInt(m[2] ?? "", 10)}`
-    },
-  ],
-  // every 1st / every 15th of the month
-  [
-    sticky(String.raw`(?:the\s+)?(\d{1,2}(?:st|nd|rd|th))(?:\s+day)?(?:\s+of\s+(?:the|each|every)\s+month)?`),
-    (m) => {
-      const day = ordinalValue(m[1] ?? "")
-      return day === undefined ? undefined : `FREQ=MONTHLY;BYMONTHDAY=${day}`
-    },
-  ],
-]
-
-const findRecurrence = (masked: string): RecurrenceMatch | null => {
-  for (const m of masked.matchAll(/(^|[^\p{L}\p{N}_])every(!?)\s+/giu)) {
-    const start = (m.index ?? 0) + (m[1] ?? "").length
-    const bodyStart = (m.index ?? 0) + m[0].length
-    for (const [pattern, build] of ALTERNATIVES) {
-      pattern.lastIndex = bodyStart
-      const hit = pattern.exec(masked)
-      if (hit === null) continue
-      const rule = build(hit)
-      if (rule === undefined || Result.isFailure(parseRecurrence(rule))) continue
-      return {
-        start,
-        end: bodyStart + hit[0].length,
-        rule,
-        repeatFrom: m[2] === "!" ? "completion" : "dueDate",
+  // next to a taken fragment (a few passes: "17th" next to "at 10:00", then a neighbour of "17th")
+  for (let pass = 0; pass < 3; pass++) {
+    let changed = false
+    for (let k = 0; k < fragments.length; k++) {
+      if (taken[k]) continue
+      const f = fragments[k] as Fragment
+      const prev = fragments[k - 1]
+      const next = fragments[k + 1]
+      if (
+        (prev !== undefined && taken[k - 1] && JOINED.test(text.slice(prev.end, f.from))) ||
+        (next !== undefined && taken[k + 1] && JOINED.test(text.slice(f.end, next.from)))
+      ) {
+        taken[k] = true
+        changed = true
       }
     }
+    if (!changed) break
   }
-  return null
-}
-
-// ---------------------------------------------------------------------------------------------------------------------
-// dates
-// ---------------------------------------------------------------------------------------------------------------------
-
-const CASUAL_TIMES: Record<string, LocalTime> = {
-  "casualReference/morning": { hour: 9, minute: 0, second: 0, millisecond: 0 },
-  "casualReference/afternoon": { hour: 15, minute: 0, second: 0, millisecond: 0 },
-  "casualReference/evening": { hour: 19, minute: 0, second: 0, millisecond: 0 },
-  "casualReference/tonight": { hour: 20, minute: 0, second: 0, millisecond: 0 },
-  "casualReference/noon": { hour: 12, minute: 0, second: 0, millisecond: 0 },
-  "casualReference/midnight": { hour: 0, minute: 0, second: 0, millisecond: 0 },
-}
-
-const RELATIVE_INTRO = /^(?:in|within|after|next|this|last|\+)\b/i
-const RELATIVE_OUTRO = /\b(?:from now|from today|from tomorrow|later|ago)$/i
-/** Lower-case words chrono reads as dates that are far more often plain words in a title ("Read the sun book"). */
-const BARE_WORDS = new Set([
-  "sun",
-  "sat",
-  "wed",
-  "mon",
-  "tue",
-  "thu",
-  "fri",
-  "second",
-  "a second",
-  "may",
-  "march",
-  "mar",
-  "morning",
-  "afternoon",
-  "evening",
-  "night",
-])
-const CONNECTOR = /(?:^|\s)(?:on|at|by|due|starting|from|before)\s+$/i
-
-interface DateMatch {
-  readonly start: number
-  readonly end: number
-  readonly date: LocalDate
-  /** Certain day (or weekday) given: the rule of a recurrence starts there. */
-  readonly hasDay: boolean
-  readonly time: LocalTime | null
-  /** An exact instant (relative times, explicit offsets): used as is. */
-  readonly exact: number | null
-}
-
-const findDate = (masked: string, now: number, timezone: string): DateMatch | null => {
-  let results: chrono.ParsedResult[]
-  try {
-    results = chrono.casual.parse(
-      masked,
-      { instant: new Date(now), timezone: offsetMinutes(now, timezone) },
-      { forwardDate: true },
-    )
-  } catch {
-    return null
-  }
-  for (const r of results) {
-    const tags = r.tags()
-    const text = r.text.trim()
-    if (tags.has("casualReference/now")) continue
-    if (tags.has("result/relativeDate") && !RELATIVE_INTRO.test(text) && !RELATIVE_OUTRO.test(text)) continue
-    const c = r.start
-    const year = c.get("year")
-    const month = c.get("month")
-    const day = c.get("day")
-    if (year === null || month === null || day === null) continue
-    const date = { year, month, day }
-    let exact: number | null = null
-    const offset = c.get("timezoneOffset")
-    if (c.isCertain("timezoneOffset") && offset !== null) {
-      const wall = toFloatingMillis({
-        ...date,
-        hour: c.get("hour") ?? 0,
-        minute: c.get("minute") ?? 0,
-        second: c.get("second") ?? 0,
-        millisecond: c.get("millisecond") ?? 0,
-      })
-      exact = wall - offset * 60_000
-    }
-    if (BARE_WORDS.has(text)) continue
-    let time: LocalTime | null = null
-    let adjusted = false
-    if (c.isCertain("hour")) {
-      let hour = c.get("hour") ?? 0
-      // "at 5" means 17:00 for a to-do: a bare hour from 1 to 7 without am/pm is taken as pm
-      if (!c.isCertain("meridiem") && hour >= 1 && hour <= 7 && !/(^|\D)0\d:/.test(text) && exact === null) {
-        hour += 12
-        adjusted = true
-      }
-      time = { hour, minute: c.get("minute") ?? 0, second: c.get("second") ?? 0, millisecond: 0 }
-    } else {
-      for (const [tag, t] of Object.entries(CASUAL_TIMES)) {
-        if (tags.has(tag)) {
-          time = t
-          adjusted = true
-        }
-      }
-    }
-    const dayGiven =
-      c.isCertain("weekday") ||
-      c.isCertain("month") ||
-      tags.has("casualReference/today") ||
-      tags.has("casualReference/tomorrow") ||
-      tags.has("casualReference/yesterday")
-    let resolved: LocalDate = date
-    if (adjusted && time !== null && !dayGiven) {
-      // we moved the time chrono assumed: pick the first day on which it is still ahead
-      const nowLocal = toLocal(now, timezone)
-      const today = { year: nowLocal.year, month: nowLocal.month, day: nowLocal.day }
-      resolved =
-        toFloatingMillis({ ...today, ...time }) > toFloatingMillis(nowLocal) ? today : addDays(today, 1)
-    }
-    let start = r.index
-    const before = CONNECTOR.exec(masked.slice(Math.max(0, start - 12), start))
-    if (before !== null) start -= before[0].trimStart().length
-    return {
-      start,
-      end: r.index + r.text.length,
-      date: resolved,
-      hasDay: c.isCertain("day") || c.isCertain("weekday"),
-      time,
-      exact,
-    }
-  }
-  return null
+  return fragments.filter((_, k) => taken[k])
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
 // the parser
 // ---------------------------------------------------------------------------------------------------------------------
 
-const mask = (text: string, spans: ReadonlyArray<Span>): string => {
+const mask = (text: string, spans: ReadonlyArray<{ start: number; end: number }>, fill = " "): string => {
   let out = text
-  for (const s of spans) out = out.slice(0, s.start) + " ".repeat(s.end - s.start) + out.slice(s.end)
+  for (const s of spans) out = out.slice(0, s.start) + fill.repeat(s.end - s.start) + out.slice(s.end)
   return out
 }
+
+/**
+ * What tags and priorities are replaced with before dates are looked for: not a space, so that no phrase spans
+ * them ("21st #tag jan" is not 21 January), but a separator around phrases and between date parts.
+ */
+const GAP = "\u2063"
 
 const truncate = (text: string, max: number): string => {
   if (text.length <= max) return text
@@ -432,22 +234,35 @@ const collapse = (text: string): string => text.replace(/\s+/gu, " ").trim()
 
 const cleanTitle = (text: string): string =>
   collapse(text)
-    .replace(/^[\s,;:\-–—|/]+/u, "")
-    .replace(/[\s,;:\-–—|/]+$/u, "")
+    .replace(/^[\s,;:\-–—|/@]+/u, "")
+    .replace(/[\s,;:\-–—|/@]+$/u, "")
     .replace(/\s+([,;:.!?])(?=\s|$)/gu, "$1")
 
 const timeAt = (hour: number, minute: number): LocalTime => ({ hour, minute, second: 0, millisecond: 0 })
 
+/** The message a text gets when understanding it would take more than the budget. */
+const tooMuchWork = (limit: number) =>
+  `Quick add cannot read this text within its work budget (more than ${limit} steps): shorten it or split it into several tasks`
+
 /**
- * Parses one line of quick-add text. Pure: `now` and `timezone` are parameters. Never throws.
- * The `dueDate` is an ISO instant in UTC or null; `recurrence`, when set, is a rule `parseRecurrence` accepts.
+ * Parses one line of quick-add text. Pure: `now` and `timezone` are parameters, the process's zone is never read.
+ * Succeeds with what was understood (an unreadable text becomes a plain title), or fails with a sentence when
+ * reading it would take more than the request's work budget. The `dueDate` is an ISO instant in UTC or null;
+ * `recurrence`, when set, is a rule `validateRule` accepts.
  */
-export const parseQuickAdd = (text: string, options: QuickAddOptions): QuickAddParse => {
+export const parseQuickAdd = (
+  text: string,
+  options: QuickAddOptions,
+): Result.Result<QuickAddParse, string> => {
   const original = typeof text === "string" ? text : ""
+  const budget = options.budget ?? ruleBudget()
   try {
-    return parse(original, options)
-  } catch {
-    return {
+    return Result.succeed(parse(original, options, budget))
+  } catch (e) {
+    if (e instanceof WorkBudgetExceeded) return Result.fail(tooMuchWork(e.limit))
+    if (e instanceof InvalidRecurrence && budget.spent > budget.limit)
+      return Result.fail(tooMuchWork(budget.limit))
+    return Result.succeed({
       title: fallbackTitle(original),
       dueDate: null,
       recurrence: null,
@@ -455,7 +270,7 @@ export const parseQuickAdd = (text: string, options: QuickAddOptions): QuickAddP
       priority: null,
       tags: [],
       recognized: [],
-    }
+    })
   }
 }
 
@@ -465,7 +280,7 @@ const fallbackTitle = (original: string): string => {
   return original === "" ? "Untitled" : truncate(original, MAX_TITLE_LENGTH)
 }
 
-const parse = (original: string, options: QuickAddOptions): QuickAddParse => {
+const parse = (original: string, options: QuickAddOptions, budget: WorkBudget): QuickAddParse => {
   const timezone = isValidTimeZone(options.timezone) ? options.timezone : "UTC"
   const now = toEpochMillis(options.now)
   const defaultTime = timeAt(options.defaultTime?.hour ?? 9, options.defaultTime?.minute ?? 0)
@@ -497,59 +312,90 @@ const parse = (original: string, options: QuickAddOptions): QuickAddParse => {
     spans.push({ start, end: start + word.length, kind: "priority" })
   }
 
-  // recurrence
-  const recurrence = findRecurrence(mask(scanned, spans))
-  if (recurrence !== null) spans.push({ start: recurrence.start, end: recurrence.end, kind: "recurrence" })
-
-  // date
-  const date = findDate(mask(scanned, spans), now, timezone)
-  if (date !== null) spans.push({ start: date.start, end: date.end, kind: "date" })
-
-  // the due date
-  const nowLocal = toLocal(now, timezone)
+  // dates, times and recurrences
+  const nowLocal: LocalDateTime = toLocal(now, timezone)
   const today: LocalDate = { year: nowLocal.year, month: nowLocal.month, day: nowLocal.day }
+  const ctx: Context = { nowLocal, today, now, budget, checkedRules: new Map() }
+  const masked = mask(scanned, spans, GAP)
+  const taken = acceptFragments(masked, findFragments(masked, ctx))
+
+  const firstOf = (...types: ReadonlyArray<Meaning["type"]>) =>
+    taken.find((f) => types.includes(f.meaning.type))
+  const recurrenceFragment = firstOf("recurrence")
+  const recurrence = recurrenceFragment?.meaning.type === "recurrence" ? recurrenceFragment.meaning : null
+  const startFragment =
+    recurrence === null
+      ? undefined
+      : taken.find((f) => f.connector !== null && STARTS.has(f.connector) && isDay(f))
+  const dayFragment = startFragment ?? firstOf("day", "dayTime")
+  const timeFragment = firstOf("time") ?? (dayFragment?.meaning.type === "dayTime" ? dayFragment : undefined)
+  const instantFragment = recurrence === null ? firstOf("instant") : undefined
+  const used = [recurrenceFragment, dayFragment, timeFragment, instantFragment].filter(
+    (f): f is Fragment => f !== undefined,
+  )
+
+  const day = dayFragment === undefined ? null : dayOf(dayFragment.meaning)
+  const time = timeFragment === undefined ? null : timeOf(timeFragment.meaning)
+  const offset = timeFragment?.meaning.type === "time" ? timeFragment.meaning.offsetMinutes : null
+  const passed = (d: LocalDate, t: LocalTime) =>
+    toFloatingMillis({ ...d, ...t }) <= toFloatingMillis(nowLocal)
+
   let dueDate: string | null = null
   if (recurrence !== null) {
-    const time = date?.time ?? defaultTime
-    const dayGiven = date?.hasDay === true
-    let startDate = date !== null && dayGiven ? date.date : today
-    if (!dayGiven) {
-      const passed = toFloatingMillis({ ...today, ...time }) <= toFloatingMillis(nowLocal)
-      if (passed) startDate = addDays(today, 1)
-    }
+    const t = time ?? recurrence.time ?? defaultTime
+    const start = day ?? (passed(today, t) ? addDays(today, 1) : today)
     dueDate = firstOccurrence({
       rule: recurrence.rule,
-      start: { ...startDate, ...time },
+      start: { ...start, ...t },
       timezone,
       notBefore: now,
+      budget,
     })
-  } else if (date !== null) {
-    if (date.exact !== null) {
-      dueDate = DateTime.formatIso(DateTime.makeUnsafe(date.exact))
-    } else {
-      let time = date.time ?? defaultTime
-      const isToday = toEpochDay(date.date) === toEpochDay(today)
-      if (
-        date.time === null &&
-        isToday &&
-        toFloatingMillis({ ...today, ...time }) <= toFloatingMillis(nowLocal)
-      ) {
-        time = timeAt(23, 59)
-      }
-      dueDate = DateTime.formatIso(fromLocal({ ...date.date, ...time }, timezone))
-    }
+  } else if (instantFragment?.meaning.type === "instant") {
+    dueDate = DateTime.formatIso(DateTime.makeUnsafe(instantFragment.meaning.millis))
+  } else if (time !== null && offset !== null) {
+    // "9am EST": that wall-clock time at that offset, on the day given or the next one on which it is ahead
+    const at = (d: LocalDate) => toFloatingMillis({ ...d, ...time }) - offset * 60_000
+    const millis = day !== null ? at(day) : at(today) > now ? at(today) : at(addDays(today, 1))
+    dueDate = DateTime.formatIso(DateTime.makeUnsafe(millis))
+  } else if (day !== null || time !== null) {
+    let d = day ?? today
+    let t = time ?? defaultTime
+    if (day === null && passed(today, t)) d = addDays(today, 1)
+    if (time === null && toEpochDay(d) === toEpochDay(today) && passed(today, t)) t = timeAt(23, 59)
+    dueDate = DateTime.formatIso(fromLocal({ ...d, ...t }, timezone))
   }
 
-  // title and what was recognised, in text order
-  const ordered = [...spans].sort((a, b) => a.start - b.start)
+  // what was understood: date fragments next to each other read as one ("tomorrow 9am")
+  const understood: Span[] = []
+  for (const f of [...used].sort((a, b) => a.from - b.from)) {
+    const kind: Kind = f.meaning.type === "recurrence" ? "recurrence" : "date"
+    const last = understood.at(-1)
+    if (
+      last !== undefined &&
+      last.kind === "date" &&
+      kind === "date" &&
+      JOINED.test(masked.slice(last.end, f.from))
+    )
+      understood[understood.length - 1] = { ...last, end: Math.max(last.end, f.end) }
+    else if (!understood.some((s) => s.start === f.from)) understood.push({ start: f.from, end: f.end, kind })
+  }
+  const ordered = [...spans, ...understood].sort((a, b) => a.start - b.start)
   const title = cleanTitle(mask(original, ordered))
+  const repeatFrom: RepeatFrom = recurrence?.repeatFrom ?? "dueDate"
   return {
     title: title === "" ? fallbackTitle(original) : truncate(title, MAX_TITLE_LENGTH),
     dueDate,
     recurrence: recurrence?.rule ?? null,
-    repeatFrom: recurrence?.repeatFrom ?? "dueDate",
+    repeatFrom,
     priority,
     tags,
     recognized: ordered.map((s) => ({ kind: s.kind, text: original.slice(s.start, s.end) })),
   }
 }
+
+const isDay = (f: Fragment) => f.meaning.type === "day" || f.meaning.type === "dayTime"
+
+const dayOf = (m: Meaning): LocalDate | null => (m.type === "day" || m.type === "dayTime" ? m.date : null)
+
+const timeOf = (m: Meaning): LocalTime | null => (m.type === "time" || m.type === "dayTime" ? m.time : null)

@@ -1,6 +1,6 @@
 /**
- * Recurring tasks: validating a task's RRULE, computing the next task's due date when one is completed, moving its
- * reminder along, and describing a rule in English.
+ * Recurring tasks: computing the next task's due date when one is completed, the first due date of a new one, and
+ * moving a reminder along. Rules themselves (parsing, validation, evaluation, the describer) are `@todo/calendar`'s.
  *
  * Semantics (the decisions, in one place):
  * - **Local wall-clock time.** A rule is evaluated in the user's zone on wall-clock values, then placed in the zone:
@@ -23,7 +23,9 @@
  *   floating one is local time; one ending in `Z` is an instant.
  * - **Days that do not exist are skipped** (RFC 5545): monthly on the 31st from Jan 31 goes to Mar 31, yearly on
  *   Feb 29 goes to the next leap year. (`FREQ=MONTHLY;BYMONTHDAY=-1` means "the last day of every month".)
- * - A rule whose next occurrence lies more than 400 years ahead counts as run out.
+ * - A rule whose next occurrence lies more than 400 years ahead, or after 31 Dec 9999, counts as run out.
+ * - **Bounded work**: every evaluation charges a `WorkBudget` (one per request); running out is an
+ *   `InvalidRecurrence` that says so, never a long computation.
  */
 import type { RepeatFrom } from "@todo/contracts"
 import { DateTime, Result } from "effect"
@@ -31,11 +33,9 @@ import {
   fromEpochDay,
   type LocalDateTime,
   type LocalTime,
-  MONTH_SHORT_NAMES,
   toEpochDay,
   toFloatingMillis,
-  WEEKDAY_SHORT_NAMES,
-} from "../time/Calendar.ts"
+} from "@todo/calendar/Calendar"
 import {
   fromLocal,
   type InstantInput,
@@ -44,18 +44,18 @@ import {
   toEpochMillis,
   toInstant,
   toLocal,
-} from "../time/Zoned.ts"
+} from "@todo/calendar/Zoned"
 import {
-  type ByDay,
   formatRule,
   nextAfter,
-  parseRule,
-  producesOccurrences,
   type RecurrenceRule,
   setPart,
-} from "./RRule.ts"
+  tooCostly,
+  validateRule,
+} from "@todo/calendar/RRule"
+import { ruleBudget, type WorkBudget, WorkBudgetExceeded } from "@todo/calendar/WorkBudget"
 
-export type { RecurrenceRule } from "./RRule.ts"
+export type { RecurrenceRule } from "@todo/calendar/RRule"
 
 /** A recurrence rule that cannot be used (bad syntax, unsupported part, never produces a date) or a bad time zone. */
 export class InvalidRecurrence extends Error {
@@ -63,18 +63,8 @@ export class InvalidRecurrence extends Error {
   override readonly name = "InvalidRecurrence"
 }
 
-/**
- * Parses and validates a task's RRULE. Fails with one readable sentence for: malformed rules, unknown parts,
- * DTSTART, SECONDLY/MINUTELY/HOURLY, BYWEEKNO, COUNT with UNTIL, out-of-range values, and rules that never produce a
- * date (e.g. `FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30`). A rule whose UNTIL is already past is valid (it has run out).
- */
-export const parseRecurrence = (rule: string): Result.Result<RecurrenceRule, string> =>
-  Result.flatMap(parseRule(rule), (parsed) =>
-    producesOccurrences(parsed) ? Result.succeed(parsed) : Result.fail("This rule never produces a date"),
-  )
-
-const parseOrThrow = (rule: string): RecurrenceRule => {
-  const parsed = parseRecurrence(rule)
+const parseOrThrow = (rule: string, budget: WorkBudget): RecurrenceRule => {
+  const parsed = validateRule(rule, budget)
   if (Result.isFailure(parsed)) throw new InvalidRecurrence(`Invalid recurrence "${rule}": ${parsed.failure}`)
   return parsed.success
 }
@@ -93,6 +83,8 @@ export interface NextOccurrenceInput {
   /** The user's IANA zone: the rule is evaluated on wall-clock time there. */
   readonly timezone: string
   readonly repeatFrom: RepeatFrom
+  /** The request's allowance of calendar steps (default: a fresh one). */
+  readonly budget?: WorkBudget | undefined
 }
 
 export interface NextOccurrence {
@@ -109,9 +101,13 @@ const timeOf = (local: LocalDateTime): LocalTime => ({
   millisecond: local.millisecond,
 })
 
+/** The last instant a task can be due at: a roll-over past it ends the series (instants stop at year 9999). */
+const LAST_INSTANT = Date.UTC(9999, 11, 31, 23, 59, 59, 999)
+
 /**
  * Finds the first occurrence strictly after `after` (floating) whose instant is also strictly after `notBefore`
  * (guards the rare case where an overlap's earlier offset maps a later wall-clock time to an earlier instant).
+ * Null when the rule has run out, including past 31 Dec 9999.
  */
 const findOccurrence = (
   rule: RecurrenceRule,
@@ -119,15 +115,23 @@ const findOccurrence = (
   after: number,
   notBefore: number,
   timezone: string,
+  budget: WorkBudget,
 ): { local: LocalDateTime; instant: DateTime.Utc } | null => {
   const untilFloating =
     rule.until?._tag === "Utc" ? toFloatingMillis(toLocal(rule.until.epochMillis, timezone)) : undefined
   let from = after
   for (let guard = 0; guard < 64; guard++) {
-    const local = nextAfter(rule, start, from, { untilFloating })
+    let local: LocalDateTime | null
+    try {
+      local = nextAfter(rule, start, from, { untilFloating, budget })
+    } catch (e) {
+      if (e instanceof WorkBudgetExceeded) throw new InvalidRecurrence(tooCostly(e))
+      throw e
+    }
     if (local === null) return null
     const instant = fromLocal(local, timezone)
     const millis = DateTime.toEpochMillis(instant)
+    if (millis > LAST_INSTANT) return null
     if (rule.until?._tag === "Utc" && millis > rule.until.epochMillis) return null
     if (millis > notBefore) return { local, instant }
     from = toFloatingMillis(local)
@@ -162,7 +166,8 @@ const ruleForNext = (
  * Throws `InvalidRecurrence` for an invalid rule or time zone (validate with `parseRecurrence` when storing a rule).
  */
 export const nextOccurrence = (input: NextOccurrenceInput): NextOccurrence | null => {
-  const rule = parseOrThrow(input.rule)
+  const budget = input.budget ?? ruleBudget()
+  const rule = parseOrThrow(input.rule, budget)
   checkZone(input.timezone)
   if (rule.count === 1) return null
   const completedMillis = toEpochMillis(input.completedAt)
@@ -186,7 +191,7 @@ export const nextOccurrence = (input: NextOccurrenceInput): NextOccurrence | nul
     notBefore = toEpochMillis(input.dueDate)
   }
 
-  const found = findOccurrence(rule, start, after, notBefore, input.timezone)
+  const found = findOccurrence(rule, start, after, notBefore, input.timezone, budget)
   if (found === null) return null
   return {
     dueDate: DateTime.formatIso(found.instant),
@@ -201,6 +206,7 @@ export interface FirstOccurrenceInput {
   readonly timezone: string
   /** The occurrence must be strictly later than this instant (e.g. now). */
   readonly notBefore: InstantInput
+  readonly budget?: WorkBudget | undefined
 }
 
 /**
@@ -208,7 +214,8 @@ export interface FirstOccurrenceInput {
  * recurring task. Returns null when the rule has run out; throws `InvalidRecurrence` like `nextOccurrence`.
  */
 export const firstOccurrence = (input: FirstOccurrenceInput): string | null => {
-  const rule = parseOrThrow(input.rule)
+  const budget = input.budget ?? ruleBudget()
+  const rule = parseOrThrow(input.rule, budget)
   checkZone(input.timezone)
   const found = findOccurrence(
     rule,
@@ -216,6 +223,7 @@ export const firstOccurrence = (input: FirstOccurrenceInput): string | null => {
     toFloatingMillis(input.start) - 1,
     toEpochMillis(input.notBefore),
     input.timezone,
+    budget,
   )
   return found === null ? null : DateTime.formatIso(found.instant)
 }
@@ -247,142 +255,4 @@ export const shiftReminder = (
     fromLocal({ ...fromEpochDay(toEpochDay(nextLocal) + dayShift), ...timeOf(remindLocal) }, timezone),
   )
   return Math.sign(target - next) === Math.sign(remind - due) ? DateTime.formatIso(toInstant(target)) : exact
-}
-
-// ---------------------------------------------------------------------------------------------------------------------
-// describing
-// ---------------------------------------------------------------------------------------------------------------------
-
-/** 1st, 2nd, 3rd, 4th, 11th, 21st … */
-export const ordinal = (n: number): string => {
-  const mod100 = n % 100
-  if (mod100 >= 11 && mod100 <= 13) return `${n}th`
-  switch (n % 10) {
-    case 1:
-      return `${n}st`
-    case 2:
-      return `${n}nd`
-    case 3:
-      return `${n}rd`
-    default:
-      return `${n}th`
-  }
-}
-
-/** "Mon", "Mon and Thu", "Mon, Wed and Fri" */
-export const joinAnd = (items: ReadonlyArray<string>): string =>
-  items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`
-
-const position = (n: number): string => (n === -1 ? "last" : n < 0 ? `${ordinal(-n)} to last` : ordinal(n))
-
-const WEEK_ORDER = [1, 2, 3, 4, 5, 6, 0] as const
-const sortDays = (days: ReadonlyArray<ByDay>): ByDay[] =>
-  [...days].sort(
-    (a, b) =>
-      WEEK_ORDER.indexOf(a.weekday) - WEEK_ORDER.indexOf(b.weekday) || (a.ordinal ?? 0) - (b.ordinal ?? 0),
-  )
-
-const isWeekdays = (days: ReadonlyArray<ByDay>): boolean =>
-  days.length === 5 && days.every((d) => d.ordinal === null && d.weekday >= 1 && d.weekday <= 5)
-
-const dayText = (d: ByDay): string =>
-  d.ordinal === null
-    ? WEEKDAY_SHORT_NAMES[d.weekday]
-    : `the ${position(d.ordinal)} ${WEEKDAY_SHORT_NAMES[d.weekday]}`
-
-const monthDayText = (n: number): string =>
-  n === -1 ? "the last day" : n < 0 ? `the ${position(n)} day` : `the ${ordinal(n)}`
-
-const pad2 = (n: number): string => String(n).padStart(2, "0")
-
-const unit = (n: number, singular: string): string =>
-  n === 1 ? `every ${singular}` : `every ${n} ${singular}s`
-
-/**
- * Short English for a rule, as the quick-add answer shows it: "every day", "every weekday", "every Mon and Thu",
- * "every 2 weeks on Mon and Thu", "every month on the 31st", "every month on the last Fri", "every year on Feb 29",
- * with ", at 09:30", ", 5 times" or ", until 31 Dec 2025" when the rule says so. An invalid rule is returned as is.
- */
-export const describeRecurrence = (text: string): string => {
-  const parsed = parseRule(text)
-  if (Result.isFailure(parsed)) return text.trim()
-  const rule = parsed.success
-  const days = sortDays(rule.byDay)
-  const plainDays = days.every((d) => d.ordinal === null)
-  const months = rule.byMonth.map((m) => MONTH_SHORT_NAMES[m - 1] ?? String(m))
-  // the 1st … 31st first, then "last day", "2nd to last day" …
-  const monthDays = [...rule.byMonthDay].sort((a, b) => (a < 0 ? 100 - a : a) - (b < 0 ? 100 - b : b))
-  let text_: string
-  let setPosDescribed = false
-
-  switch (rule.freq) {
-    case "DAILY":
-    case "WEEKLY": {
-      const base = rule.freq === "DAILY" ? unit(rule.interval, "day") : unit(rule.interval, "week")
-      if (days.length === 0) text_ = base
-      else if (rule.interval === 1 && isWeekdays(days) && rule.bySetPos.length === 0) text_ = "every weekday"
-      else if (rule.interval === 1 && rule.bySetPos.length === 0)
-        text_ = `every ${joinAnd(days.map(dayText))}`
-      else text_ = `${base} on ${joinAnd(days.map(dayText))}`
-      if (months.length > 0) text_ += ` in ${joinAnd(months)}`
-      break
-    }
-    case "MONTHLY": {
-      text_ = unit(rule.interval, "month")
-      const setPos = rule.bySetPos[0]
-      if (
-        rule.bySetPos.length === 1 &&
-        setPos !== undefined &&
-        days.length > 0 &&
-        plainDays &&
-        rule.byMonthDay.length === 0
-      ) {
-        const which = isWeekdays(days) ? "weekday" : `of ${joinAnd(days.map(dayText))}`
-        text_ += ` on the ${position(setPos)} ${which}`
-        setPosDescribed = true
-        if (months.length > 0) text_ += ` in ${joinAnd(months)}`
-        break
-      }
-      const on: string[] = []
-      if (monthDays.length > 0) on.push(joinAnd(monthDays.map(monthDayText)))
-      if (days.length > 0) on.push(plainDays && isWeekdays(days) ? "weekdays" : joinAnd(days.map(dayText)))
-      if (on.length > 0) text_ += ` on ${on.join(" that are ")}`
-      if (months.length > 0) text_ += ` in ${joinAnd(months)}`
-      break
-    }
-    case "YEARLY": {
-      text_ = unit(rule.interval, "year")
-      if (rule.byYearDay.length > 0) {
-        text_ += ` on day ${joinAnd(rule.byYearDay.map((n) => (n < 0 ? `${position(n)}` : String(n))))} of the year`
-      } else if (months.length === 1 && rule.byMonthDay.length > 0 && days.length === 0) {
-        text_ += ` on ${joinAnd(rule.byMonthDay.map((n) => (n > 0 ? `${months[0]} ${n}` : `${monthDayText(n)} of ${months[0]}`)))}`
-      } else {
-        if (monthDays.length > 0) text_ += ` on ${joinAnd(monthDays.map(monthDayText))}`
-        if (days.length > 0) text_ += ` on ${joinAnd(days.map(dayText))}`
-        if (months.length > 0)
-          text_ += `${days.length > 0 || rule.byMonthDay.length > 0 ? " of" : " in"} ${joinAnd(months)}`
-      }
-      break
-    }
-  }
-
-  if (rule.bySetPos.length > 0 && !setPosDescribed)
-    text_ += ` (only the ${joinAnd(rule.bySetPos.map(position))})`
-  if (rule.byHour.length > 0 && rule.byMinute.length <= 1) {
-    const minute = rule.byMinute[0]
-    text_ += ` at ${joinAnd(rule.byHour.map((h) => (minute === undefined ? `${h} o'clock` : `${pad2(h)}:${pad2(minute)}`)))}`
-  }
-  if (rule.count !== null) text_ += rule.count === 1 ? ", once" : `, ${rule.count} times`
-  if (rule.until !== null) {
-    const until = rule.until
-    const date =
-      until._tag === "Date"
-        ? until.date
-        : until._tag === "Floating"
-          ? until.local
-          : fromEpochDay(Math.floor(until.epochMillis / 86_400_000))
-    const label = `${date.day} ${MONTH_SHORT_NAMES[date.month - 1]} ${date.year}`
-    text_ += `, until ${label}`
-  }
-  return text_
 }

@@ -1,14 +1,17 @@
 import { Outbox } from "@todo/messaging"
 import { randomUUID } from "node:crypto"
 import type { CreateTask, ListTasksQuery, QuickAddParse, Task, UpdateTask } from "@todo/contracts"
-import { Clock, Context, Effect, Layer, Option, Result } from "effect"
+import { ruleBudget, type WorkBudget } from "@todo/calendar/WorkBudget"
+import { validateRule } from "@todo/calendar/RRule"
+import { calendarWorkSteps } from "@todo/runtime/Metrics"
+import { Clock, Context, Effect, Layer, Metric, Option, Result } from "effect"
 import { SqlClient } from "effect/sql/SqlClient"
 import type { SqlError } from "effect/sql/SqlError"
 
 import { UserSettings } from "../accounts/UserSettings.ts"
 import { type InvalidCursor, InvalidTaskField, TaskNotFound, VersionConflict } from "../Errors.ts"
 import { parseQuickAdd } from "./QuickAdd.ts"
-import { nextOccurrence, parseRecurrence, shiftReminder } from "./Recurrence.ts"
+import { nextOccurrence, shiftReminder } from "./Recurrence.ts"
 import { type TaskFields, type TaskPage, TaskRepo } from "./TaskRepo.ts"
 
 /** The fields a PATCH may change, in the order `changes` lists them. */
@@ -35,10 +38,13 @@ export const parseIfMatch = (header: string | undefined): number | undefined | I
   return Number(m[1])
 }
 
-/** A recurrence the schema let through must also be one the recurrence engine can run. */
-const checkRecurrence = (rule: string | null | undefined): Effect.Effect<void, InvalidTaskField> => {
+/** A recurrence the schema let through must also be one the recurrence engine can run, within the request's budget. */
+const checkRecurrence = (
+  rule: string | null | undefined,
+  budget: WorkBudget,
+): Effect.Effect<void, InvalidTaskField> => {
   if (rule === null || rule === undefined) return Effect.void
-  const parsed = parseRecurrence(rule)
+  const parsed = validateRule(rule, budget)
   return Result.isFailure(parsed)
     ? Effect.fail(new InvalidTaskField({ field: "body.recurrence", message: parsed.failure }))
     : Effect.void
@@ -57,6 +63,22 @@ const checkReminder = (
         }),
       )
     : Effect.void
+
+/**
+ * Runs `f` with a fresh calendar work budget (one per request: validating a rule, rolling a task over, reading a
+ * quick-add text) and records the steps it spent in the `calendar_work_steps` histogram, whatever the outcome.
+ */
+const withCalendarBudget = <A, E, R>(f: (budget: WorkBudget) => Effect.Effect<A, E, R>) =>
+  Effect.suspend(() => {
+    const budget = ruleBudget()
+    return f(budget).pipe(
+      Effect.ensuring(
+        Effect.suspend(() =>
+          budget.spent > 0 ? Metric.update(calendarWorkSteps, budget.spent) : Effect.void,
+        ),
+      ),
+    )
+  })
 
 export interface CompleteResult {
   readonly task: Task
@@ -90,7 +112,10 @@ export class TaskService extends Context.Service<
     readonly incomplete: (userId: string, id: string) => Effect.Effect<Task, SqlError | TaskNotFound>
     readonly tags: (userId: string) => Effect.Effect<ReadonlyArray<{ tag: string; count: number }>, SqlError>
     /** What quick add understands in a line of text, in the user's time zone, without creating anything. */
-    readonly parseQuick: (userId: string, text: string) => Effect.Effect<QuickAddParse, SqlError>
+    readonly parseQuick: (
+      userId: string,
+      text: string,
+    ) => Effect.Effect<QuickAddParse, SqlError | InvalidTaskField>
     /** Creates the task quick add understood; answers it with what was understood. */
     readonly quickAdd: (
       userId: string,
@@ -132,7 +157,7 @@ export class TaskService extends Context.Service<
         })
 
       const create = Effect.fn("TaskService.create")(function* (userId: string, input: CreateTask) {
-        yield* checkRecurrence(input.recurrence)
+        yield* withCalendarBudget((budget) => checkRecurrence(input.recurrence, budget))
         yield* checkReminder(input.dueDate ?? null, input.remindAt ?? null)
         const fields: TaskFields = {
           title: input.title,
@@ -192,7 +217,7 @@ export class TaskService extends Context.Service<
               set[field] = to
             }
             if (Object.keys(changes).length === 0) return current
-            yield* checkRecurrence(patch.recurrence)
+            yield* withCalendarBudget((budget) => checkRecurrence(patch.recurrence, budget))
             yield* checkReminder(
               patch.dueDate !== undefined ? patch.dueDate : current.dueDate,
               patch.remindAt !== undefined ? patch.remindAt : current.remindAt,
@@ -223,7 +248,10 @@ export class TaskService extends Context.Service<
             if (current.completed) return { task: current, next: null }
             const completedAt = new Date(yield* Clock.currentTimeMillis).toISOString()
             const task = yield* repo.update(userId, id, { completed: true, completedAt })
-            const next = current.recurrence === null ? null : yield* rollOver(userId, current, completedAt)
+            const next =
+              current.recurrence === null
+                ? null
+                : yield* withCalendarBudget((budget) => rollOver(userId, current, completedAt, budget))
             yield* outbox.append({
               eventType: "tasks.completed",
               taskId: id,
@@ -241,7 +269,7 @@ export class TaskService extends Context.Service<
        * or from the completion with `repeatFrom: completion`), same title, description, priority, tags, rule
        * (COUNT counted down) and reminder offset. None when the rule has run out.
        */
-      const rollOver = (userId: string, current: Task, completedAt: string) =>
+      const rollOver = (userId: string, current: Task, completedAt: string, budget: WorkBudget) =>
         Effect.gen(function* () {
           const { timezone } = yield* settings.get(userId)
           const next = yield* Effect.try({
@@ -252,6 +280,7 @@ export class TaskService extends Context.Service<
                 completedAt,
                 timezone,
                 repeatFrom: current.repeatFrom,
+                budget,
               }),
             catch: (e) =>
               new InvalidTaskField({
@@ -290,7 +319,12 @@ export class TaskService extends Context.Service<
       const parseQuick = Effect.fn("TaskService.parseQuick")(function* (userId: string, text: string) {
         const { timezone } = yield* settings.get(userId)
         const now = yield* Clock.currentTimeMillis
-        return parseQuickAdd(text, { now, timezone })
+        const parsed = yield* withCalendarBudget((budget) =>
+          Effect.sync(() => parseQuickAdd(text, { now, timezone, budget })),
+        )
+        if (Result.isFailure(parsed))
+          return yield* new InvalidTaskField({ field: "body.text", message: parsed.failure })
+        return parsed.success
       })
 
       const quickAdd = Effect.fn("TaskService.quickAdd")(function* (userId: string, text: string) {

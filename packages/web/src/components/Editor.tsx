@@ -2,16 +2,15 @@ import type { CreateTask, Priority, RepeatFrom, Task } from "@todo/contracts"
 import { CreateTask as CreateTaskBody } from "@todo/contracts/Task"
 import { useEffect, useMemo, useRef, useState } from "preact/hooks"
 import { call, client, describeProblem, fieldErrors, problemOf } from "../api.ts"
+import { describeRule } from "@todo/calendar/Describe"
+import type { Frequency, WeekdayCode } from "@todo/calendar/RRule"
 import {
-  type Freq,
-  type RecurrenceDraft,
-  describeRule,
+  DRAFT_WEEKDAYS,
   draftFromRule,
+  type RecurrenceDraft,
   ruleFromDraft,
   WEEKDAY_NAMES,
-  WEEKDAYS,
-  type Weekday,
-} from "../recurrence.ts"
+} from "@todo/calendar/RuleDraft"
 import { PRIORITIES, removeTask, reloadTags, showToast, timeZone, upsertTask } from "../store.ts"
 import { fromInputValue, toInputValue } from "../time.ts"
 import type { EditorTarget } from "../ui.ts"
@@ -64,7 +63,7 @@ const parseTags = (text: string) => [
   ),
 ]
 
-const UNIT: Record<Freq, string> = { DAILY: "day", WEEKLY: "week", MONTHLY: "month", YEARLY: "year" }
+const UNIT: Record<Frequency, string> = { DAILY: "day", WEEKLY: "week", MONTHLY: "month", YEARLY: "year" }
 
 /** The task editor: every field, with the server's errors next to the field they concern. */
 export const Editor = ({ target, onClose }: { target: EditorTarget; onClose: () => void }) => {
@@ -346,7 +345,7 @@ export const Editor = ({ target, onClose }: { target: EditorTarget; onClose: () 
           {mode === "WEEKLY" && (
             <fieldset class="weekdays">
               <legend class="sr-only">On days</legend>
-              {WEEKDAYS.map((d: Weekday) => (
+              {DRAFT_WEEKDAYS.map((d: WeekdayCode) => (
                 <label key={d} class="day-toggle">
                   <input
                     type="checkbox"

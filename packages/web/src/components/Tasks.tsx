@@ -2,7 +2,7 @@ import { useComputed, useSignal, useSignalEffect } from "@preact/signals"
 import type { Priority, QuickAddParse, Task } from "@todo/contracts"
 import { useEffect, useLayoutEffect, useRef } from "preact/hooks"
 import { call, client, describeProblem, fieldErrors, isMissingRoute, problemOf } from "../api.ts"
-import { describeRule } from "../recurrence.ts"
+import { describeRule } from "@todo/calendar/Describe"
 import {
   activeFilterCount,
   completeTask,

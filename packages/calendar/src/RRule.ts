@@ -4,13 +4,16 @@
  * Why not the `rrule` npm package: it evaluates an impossible rule such as `FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30` by
  * walking day by day to the year 9999 (seconds of CPU per call: a denial of service for an API that accepts rules),
  * its CommonJS/UMD build has no named ESM exports under Node, and its time-zone handling is known to be fragile. This
- * evaluator works on integer "epoch days" and stops after a 400-year horizon (the Gregorian calendar repeats every
- * 400 years, so for `INTERVAL=1` "nothing within 400 years" means "never").
+ * evaluator works on integer "epoch days", stops after a 400-year horizon (the Gregorian calendar repeats every 400
+ * years, so for `INTERVAL=1` "nothing within 400 years" means "never") or after 31 Dec 9999, and charges every step
+ * to a `WorkBudget`: BYxxx lists are lookup tables, so a day costs the same whatever they hold, and nothing is
+ * allocated in proportion to a rule (at most one period's candidates, ≤ 366, for BYSETPOS).
  *
  * Supported: FREQ=DAILY|WEEKLY|MONTHLY|YEARLY, INTERVAL, COUNT, UNTIL, BYMONTH, BYMONTHDAY, BYYEARDAY, BYDAY (with
  * ordinals for MONTHLY/YEARLY), BYHOUR, BYMINUTE, BYSECOND, BYSETPOS, WKST. Rejected with a message: SECONDLY,
- * MINUTELY and HOURLY (a task does not repeat more than once a day at its own frequency), BYWEEKNO (rarely used,
- * subtle year-boundary rules), DTSTART (the task's due date is the start), COUNT together with UNTIL (RFC 5545 forbids it).
+ * MINUTELY and HOURLY, and any rule giving more than one time a day (a task repeats at most once a day, checked on
+ * the expanded rule: BYHOUR, BYMINUTE and BYSECOND hold one value each), BYWEEKNO (rarely used, subtle year-boundary
+ * rules), DTSTART (the task's due date is the start), COUNT together with UNTIL (RFC 5545 forbids it).
  *
  * Semantics follow RFC 5545 §3.3.10 as implemented by python-dateutil and rrule.js: BYxxx parts restrict the days of
  * each FREQ/INTERVAL period (their intersection), BYSETPOS picks from the sorted occurrences of one period, parts
@@ -33,7 +36,8 @@ import {
   toFloatingMillis,
   type Weekday,
   weekdayOfEpochDay,
-} from "../time/Calendar.ts"
+} from "./Calendar.ts"
+import { ruleBudget, type WorkBudget, WorkBudgetExceeded } from "./WorkBudget.ts"
 
 export type Frequency = "DAILY" | "WEEKLY" | "MONTHLY" | "YEARLY"
 
@@ -250,6 +254,15 @@ export const parseRule = (text: string): Parsed<RecurrenceRule> => {
       0
     if (bySetPos.length > 0 && !hasOtherBy)
       return yield* Result.fail("BYSETPOS needs another BY… part to pick from")
+    // The product rule "a task repeats at most once a day" holds for the expanded rule, not only for FREQ: every
+    // day it picks has one time, so BYHOUR × BYMINUTE × BYSECOND must be a single time of day.
+    const timesPerDay =
+      Math.max(1, byHour.length) * Math.max(1, byMinute.length) * Math.max(1, bySecond.length)
+    if (timesPerDay > 1) {
+      return yield* Result.fail(
+        `A task repeats at most once a day, and this rule gives ${timesPerDay} times a day: BYHOUR, BYMINUTE and BYSECOND may each have one value`,
+      )
+    }
     const rule: RecurrenceRule = {
       freq,
       interval,
@@ -294,36 +307,48 @@ export const setPart = (
 // evaluation
 // ---------------------------------------------------------------------------------------------------------------------
 
-interface DayInfo {
-  readonly epochDay: number
-  readonly date: LocalDate
-  readonly weekday: Weekday
-  readonly yearDay: number
-  readonly yearLength: number
-  readonly monthLength: number
+/** The last day a task can be due on: an occurrence after it ends the series (instants stop at year 9999). */
+export const LAST_EPOCH_DAY = toEpochDay({ year: 9999, month: 12, day: 31 })
+
+const ORDINALS = 54 // slots 0–53 per weekday in the BYDAY ordinal tables
+
+/**
+ * A rule compiled for one start: every BYxxx list as a lookup table, so testing a day costs the same whatever the
+ * lists hold, and the one time of day its occurrences have. Parts the rule leaves out are taken from the start
+ * (RFC 5545 / dateutil defaults).
+ */
+interface Compiled {
+  readonly byMonth: Uint8Array | null
+  readonly monthDay: { readonly pos: Uint8Array; readonly neg: Uint8Array } | null
+  readonly yearDay: { readonly pos: Uint8Array; readonly neg: Uint8Array } | null
+  /** Weekdays without an ordinal; non-null whenever BYDAY applies. */
+  readonly weekdays: Uint8Array | null
+  /** BYDAY ordinals, `weekday * 54 + n`, counted from the start (`pos`) or the end (`neg`) of the month or year. */
+  readonly ordinals: { readonly pos: Uint8Array; readonly neg: Uint8Array; readonly inMonth: boolean } | null
+  readonly setPos: { readonly pos: Uint8Array; readonly neg: Uint8Array } | null
+  /** Milliseconds after midnight of every occurrence. */
+  readonly time: number
 }
 
-const dayInfo = (epochDay: number): DayInfo => {
-  const date = fromEpochDay(epochDay)
-  return {
-    epochDay,
-    date,
-    weekday: weekdayOfEpochDay(epochDay),
-    yearDay: epochDay - toEpochDay({ year: date.year, month: 1, day: 1 }) + 1,
-    yearLength: daysInYear(date.year),
-    monthLength: daysInMonth(date.year, date.month),
-  }
+const table = (size: number, values: ReadonlyArray<number>): Uint8Array => {
+  const t = new Uint8Array(size)
+  for (const v of values) t[v] = 1
+  return t
 }
 
-interface Effective {
-  readonly byMonth: ReadonlyArray<number>
-  readonly byMonthDay: ReadonlyArray<number>
-  readonly byDay: ReadonlyArray<ByDay>
-  readonly times: ReadonlyArray<number>
-}
+/** Positive and negative values (-1 = last) as two tables indexed by their magnitude. */
+const signedTable = (size: number, values: ReadonlyArray<number>) => ({
+  pos: table(
+    size,
+    values.filter((v) => v > 0),
+  ),
+  neg: table(
+    size,
+    values.filter((v) => v < 0).map((v) => -v),
+  ),
+})
 
-/** Fills in the parts the rule leaves to its start (RFC 5545 / dateutil defaults). */
-const effectiveParts = (rule: RecurrenceRule, start: LocalDateTime): Effective => {
+const compile = (rule: RecurrenceRule, start: LocalDateTime): Compiled => {
   let byMonth = rule.byMonth
   let byMonthDay = rule.byMonthDay
   let byDay = rule.byDay
@@ -337,40 +362,135 @@ const effectiveParts = (rule: RecurrenceRule, start: LocalDateTime): Effective =
       byDay = [{ weekday: weekdayOfEpochDay(toEpochDay(start)), ordinal: null }]
     }
   }
-  const hours = rule.byHour.length > 0 ? rule.byHour : [start.hour]
-  const minutes = rule.byMinute.length > 0 ? rule.byMinute : [start.minute]
-  const seconds = rule.bySecond.length > 0 ? rule.bySecond : [start.second]
-  const times: number[] = []
-  for (const hour of hours)
-    for (const minute of minutes)
-      for (const second of seconds)
-        times.push(timeToMillis({ hour, minute, second, millisecond: start.millisecond }))
-  times.sort((a, b) => a - b)
-  return { byMonth, byMonthDay, byDay, times }
-}
-
-const matchesByDay = (rule: RecurrenceRule, eff: Effective, d: DayInfo): boolean => {
-  if (eff.byDay.length === 0) return true
-  for (const b of eff.byDay) {
-    if (b.weekday !== d.weekday) continue
-    if (b.ordinal === null) return true
-    // the nth weekday of the month (MONTHLY, or YEARLY with BYMONTH) or of the year
-    const inMonth = rule.freq === "MONTHLY" || eff.byMonth.length > 0
-    const position = inMonth ? d.date.day : d.yearDay
-    const length = inMonth ? d.monthLength : d.yearLength
-    const n = b.ordinal > 0 ? Math.floor((position - 1) / 7) + 1 : -(Math.floor((length - position) / 7) + 1)
-    if (n === b.ordinal) return true
+  const withOrdinal = byDay.filter((d) => d.ordinal !== null)
+  return {
+    byMonth: byMonth.length === 0 ? null : table(13, byMonth),
+    monthDay: byMonthDay.length === 0 ? null : signedTable(32, byMonthDay),
+    yearDay: rule.byYearDay.length === 0 ? null : signedTable(367, rule.byYearDay),
+    weekdays:
+      byDay.length === 0
+        ? null
+        : table(
+            7,
+            byDay.filter((d) => d.ordinal === null).map((d) => d.weekday),
+          ),
+    ordinals:
+      withOrdinal.length === 0
+        ? null
+        : {
+            pos: table(
+              7 * ORDINALS,
+              withOrdinal
+                .filter((d) => (d.ordinal ?? 0) > 0)
+                .map((d) => d.weekday * ORDINALS + (d.ordinal ?? 0)),
+            ),
+            neg: table(
+              7 * ORDINALS,
+              withOrdinal
+                .filter((d) => (d.ordinal ?? 0) < 0)
+                .map((d) => d.weekday * ORDINALS - (d.ordinal ?? 0)),
+            ),
+            // the nth weekday of the month (MONTHLY, or YEARLY with BYMONTH), otherwise of the year
+            inMonth: rule.freq === "MONTHLY" || byMonth.length > 0,
+          },
+    setPos: rule.bySetPos.length === 0 ? null : signedTable(367, rule.bySetPos),
+    time: timeToMillis({
+      hour: rule.byHour[0] ?? start.hour,
+      minute: rule.byMinute[0] ?? start.minute,
+      second: rule.bySecond[0] ?? start.second,
+      millisecond: start.millisecond,
+    }),
   }
-  return false
 }
 
-const matchesDay = (rule: RecurrenceRule, eff: Effective, d: DayInfo): boolean =>
-  (eff.byMonth.length === 0 || eff.byMonth.includes(d.date.month)) &&
-  (rule.byYearDay.length === 0 ||
-    rule.byYearDay.some((n) => (n > 0 ? n === d.yearDay : d.yearLength + n + 1 === d.yearDay))) &&
-  (eff.byMonthDay.length === 0 ||
-    eff.byMonthDay.some((n) => (n > 0 ? n === d.date.day : d.monthLength + n + 1 === d.date.day))) &&
-  matchesByDay(rule, eff, d)
+/** Whether one day passes the rule's day filters (BYMONTH is applied a whole month at a time by `scan`). */
+const matches = (
+  c: Compiled,
+  dayOfMonth: number,
+  monthLength: number,
+  dayOfYear: number,
+  yearLength: number,
+  weekday: number,
+): boolean => {
+  const md = c.monthDay
+  if (md !== null && md.pos[dayOfMonth] === 0 && md.neg[monthLength + 1 - dayOfMonth] === 0) return false
+  const yd = c.yearDay
+  if (yd !== null && yd.pos[dayOfYear] === 0 && yd.neg[yearLength + 1 - dayOfYear] === 0) return false
+  if (c.weekdays === null || c.weekdays[weekday] === 1) return true
+  const o = c.ordinals
+  if (o === null) return false
+  const position = o.inMonth ? dayOfMonth : dayOfYear
+  const length = o.inMonth ? monthLength : yearLength
+  const nth = Math.floor((position - 1) / 7) + 1
+  const nthFromEnd = Math.floor((length - position) / 7) + 1
+  return o.pos[weekday * ORDINALS + nth] === 1 || o.neg[weekday * ORDINALS + nthFromEnd] === 1
+}
+
+/**
+ * The month containing a day, kept between calls so that walking day after day costs no calendar arithmetic and no
+ * allocation: it is recomputed only when a day falls outside the month it holds.
+ */
+class MonthCursor {
+  first = 1
+  last = 0
+  month = 0
+  yearStart = 0
+  yearLength = 0
+  at(day: number): void {
+    if (day >= this.first && day <= this.last) return
+    const date = fromEpochDay(day)
+    this.first = day - date.day + 1
+    this.last = this.first + daysInMonth(date.year, date.month) - 1
+    this.month = date.month
+    this.yearStart = toEpochDay({ year: date.year, month: 1, day: 1 })
+    this.yearLength = daysInYear(date.year)
+  }
+}
+
+/**
+ * Walks the days `first`, `first + stride`, … up to `last` (epoch days) month by month: a month BYMONTH excludes
+ * costs one step, every other day examined one step. Returns the first matching day, or -1; with `collect`, gathers
+ * every matching day instead.
+ */
+const scan = (
+  c: Compiled,
+  cursor: MonthCursor,
+  first: number,
+  last: number,
+  stride: number,
+  budget: WorkBudget,
+  collect: number[] | null,
+): number => {
+  let day = first
+  while (day <= last) {
+    cursor.at(day)
+    const end = Math.min(last, cursor.last)
+    if (c.byMonth !== null && c.byMonth[cursor.month] === 0) {
+      budget.charge(1)
+      day += Math.ceil((end + 1 - day) / stride) * stride
+      continue
+    }
+    budget.charge(Math.floor((end - day) / stride) + 2)
+    const monthLength = cursor.last - cursor.first + 1
+    for (; day <= end; day += stride) {
+      const dayOfMonth = day - cursor.first + 1
+      if (
+        matches(
+          c,
+          dayOfMonth,
+          monthLength,
+          day - cursor.yearStart + 1,
+          cursor.yearLength,
+          weekdayOfEpochDay(day),
+        )
+      ) {
+        if (collect === null) return day
+        collect.push(day)
+      }
+    }
+  }
+  return -1
+}
 
 /** The first epoch day of the FREQ period (day, week from WKST, month, year) that contains `epochDay`. */
 const periodStart = (rule: RecurrenceRule, epochDay: number): number => {
@@ -405,22 +525,20 @@ const periodIndex = (rule: RecurrenceRule, epochDay: number): number => {
   }
 }
 
-const periodDays = (rule: RecurrenceRule, index: number): [first: number, count: number] => {
+/** The first day of the period `index` (WEEKLY, MONTHLY, YEARLY: DAILY periods are single days, walked by stride). */
+const periodFirstDay = (rule: RecurrenceRule, index: number): number => {
   switch (rule.freq) {
     case "DAILY":
-      return [index, 1]
-    case "WEEKLY": {
+      return index
+    case "WEEKLY":
       // the week whose WKST-aligned start is in the 7-day block `index`
-      const anyDay = index * 7
-      return [periodStart(rule, anyDay + 6), 7]
-    }
+      return periodStart(rule, index * 7 + 6)
     case "MONTHLY": {
       const year = Math.floor(index / 12)
-      const month = index - year * 12 + 1
-      return [toEpochDay({ year, month, day: 1 }), daysInMonth(year, month)]
+      return toEpochDay({ year, month: index - year * 12 + 1, day: 1 })
     }
     case "YEARLY":
-      return [toEpochDay({ year: index, month: 1, day: 1 }), daysInYear(index)]
+      return toEpochDay({ year: index, month: 1, day: 1 })
   }
 }
 
@@ -429,6 +547,8 @@ export interface NextAfterOptions {
   readonly untilFloating?: number | undefined
   /** Search horizon in days after `after` (default 400 years). */
   readonly horizonDays?: number | undefined
+  /** The request's allowance of steps (default: a fresh `RULE_WORK_BUDGET`). */
+  readonly budget?: WorkBudget | undefined
 }
 
 /** The floating upper bound UNTIL sets, for Date and Floating forms (a UTC form needs the zone: see `NextAfterOptions`). */
@@ -446,8 +566,12 @@ export const untilFloatingBound = (until: Until | null): number | undefined => {
 
 /**
  * The first occurrence of `rule` started at `start` (floating wall-clock time) that is strictly later than `after`
- * (a floating value from `toFloatingMillis`), or null when there is none before UNTIL or within the horizon.
- * COUNT is not applied here: a task chain carries it by decrementing it (see `nextOccurrence`).
+ * (a floating value from `toFloatingMillis`), or null when there is none before UNTIL, within the horizon, or by
+ * 31 Dec 9999. COUNT is not applied here: a task chain carries it by decrementing it (see `nextOccurrence`).
+ *
+ * Work: at most one step per day and per FREQ period searched (about 300 000 for 400 years of a daily rule that
+ * matches nothing), charged to `options.budget`; throws `WorkBudgetExceeded` when that runs out. Memory: one
+ * period's candidates (at most 366) when the rule has BYSETPOS, nothing otherwise.
  */
 export const nextAfter = (
   rule: RecurrenceRule,
@@ -455,40 +579,74 @@ export const nextAfter = (
   after: number,
   options: NextAfterOptions = {},
 ): LocalDateTime | null => {
-  const eff = effectiveParts(rule, start)
+  const budget = options.budget ?? ruleBudget()
+  const c = compile(rule, start)
+  const cursor = new MonthCursor()
+  const startDay = toEpochDay(start)
   const startFloating = toFloatingMillis(start)
   const from = Math.max(after, startFloating - 1)
   const until = options.untilFloating ?? untilFloatingBound(rule.until) ?? Number.POSITIVE_INFINITY
+  const fromDay = Math.floor(from / MILLIS_PER_DAY)
   const lastDay = Math.min(
-    Math.floor(from / MILLIS_PER_DAY) + (options.horizonDays ?? HORIZON_DAYS),
+    fromDay + (options.horizonDays ?? HORIZON_DAYS),
     Math.floor(until / MILLIS_PER_DAY),
+    LAST_EPOCH_DAY,
   )
+  const firstDay = Math.max(fromDay, startDay)
+  // The occurrence on `day`: one (a local date-time), not one because it is not after `from` or the start
+  // ("skip"), or past the end of the search ("end").
+  const accept = (day: number): LocalDateTime | "skip" | "end" => {
+    const value = day * MILLIS_PER_DAY + c.time
+    if (day > lastDay || value > until) return "end"
+    return value > from && value >= startFloating ? fromFloatingMillis(value) : "skip"
+  }
+  // The first occurrence among the days first, first + stride, … up to last.
+  const walk = (first: number, last: number, stride: number): LocalDateTime | "none" | "end" => {
+    for (let day = first; day <= last; day += stride) {
+      const hit = scan(c, cursor, day, last, stride, budget, null)
+      if (hit < 0) return "none"
+      const found = accept(hit)
+      if (found !== "skip") return found
+      day = hit
+    }
+    return "none"
+  }
 
-  const startIndex = periodIndex(rule, toEpochDay(start))
-  const fromIndex = periodIndex(rule, Math.floor(from / MILLIS_PER_DAY))
-  let k = Math.max(0, Math.floor((fromIndex - startIndex) / rule.interval))
-  for (;;) {
-    const [first, length] = periodDays(rule, startIndex + k * rule.interval)
+  if (rule.freq === "DAILY" || (c.setPos === null && rule.interval === 1)) {
+    // A DAILY period is one day: BYSETPOS keeps it when it names position 1 or -1, and INTERVAL is a stride. Any
+    // other rule without BYSETPOS and with INTERVAL=1 keeps every period: one walk over the days either way.
+    if (c.setPos !== null && c.setPos.pos[1] !== 1 && c.setPos.neg[1] !== 1) return null
+    const stride = rule.freq === "DAILY" ? rule.interval : 1
+    const first = firstDay + ((((startDay - firstDay) % stride) + stride) % stride)
+    const found = walk(first, lastDay, stride)
+    return typeof found === "string" ? null : found
+  }
+
+  const startIndex = periodIndex(rule, startDay)
+  const fromIndex = periodIndex(rule, fromDay)
+  const candidates: number[] = []
+  for (let k = Math.max(0, Math.floor((fromIndex - startIndex) / rule.interval)); ; k++) {
+    budget.charge(1)
+    const index = startIndex + k * rule.interval
+    const first = periodFirstDay(rule, index)
     if (first > lastDay) return null
-    k++
-    const candidates: number[] = []
-    for (let day = first; day < first + length; day++) {
-      if (!matchesDay(rule, eff, dayInfo(day))) continue
-      for (const t of eff.times) candidates.push(day * MILLIS_PER_DAY + t)
+    const last = periodFirstDay(rule, index + 1) - 1
+    if (c.setPos === null) {
+      const found = walk(Math.max(first, firstDay), last, 1)
+      if (found === "end") return null
+      if (found !== "none") return found
+      continue
     }
-    let chosen = candidates
-    if (rule.bySetPos.length > 0) {
-      const picked = new Set<number>()
-      for (const pos of rule.bySetPos) {
-        const value = pos > 0 ? candidates[pos - 1] : candidates[candidates.length + pos]
-        if (value !== undefined) picked.add(value)
-      }
-      chosen = [...picked].sort((a, b) => a - b)
-    }
-    for (const c of chosen) {
-      if (c < startFloating || c <= from) continue
-      if (c > until) return null
-      return fromFloatingMillis(c)
+    // BYSETPOS numbers the period's occurrences from its start (1, 2, …) or its end (-1, -2, …)
+    candidates.length = 0
+    scan(c, cursor, first, last, 1, budget, candidates)
+    const n = candidates.length
+    budget.charge(n)
+    for (let i = 0; i < n; i++) {
+      if (c.setPos.pos[i + 1] !== 1 && c.setPos.neg[n - i] !== 1) continue
+      const found = accept(candidates[i] as number)
+      if (found === "end") return null
+      if (found !== "skip") return found
     }
   }
 }
@@ -507,7 +665,36 @@ const PROBE_START: LocalDateTime = {
 /**
  * Whether the rule ever produces an occurrence (ignoring COUNT and UNTIL), probed from 1 Jan 2000. Day 1 exists in
  * every month, so parts taken from the start cannot make a possible rule impossible; `FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30`
- * is impossible from any start.
+ * is impossible from any start. A daily rule whose INTERVAL is a whole number of weeks only ever lands on its start's
+ * weekday, so it is probed from each weekday (`FREQ=DAILY;INTERVAL=7;BYDAY=MO` is possible from a Monday). Throws
+ * `WorkBudgetExceeded` when the budget runs out first.
  */
-export const producesOccurrences = (rule: RecurrenceRule): boolean =>
-  nextAfter({ ...rule, until: null }, PROBE_START, toFloatingMillis(PROBE_START) - 1) !== null
+export const producesOccurrences = (rule: RecurrenceRule, budget: WorkBudget = ruleBudget()): boolean => {
+  const open = { ...rule, until: null }
+  const starts = rule.freq === "DAILY" && rule.interval % 7 === 0 && rule.byDay.length > 0 ? 7 : 1
+  for (let k = 0; k < starts; k++) {
+    const start = { ...PROBE_START, day: PROBE_START.day + k }
+    if (nextAfter(open, start, toFloatingMillis(start) - 1, { budget }) !== null) return true
+  }
+  return false
+}
+
+/**
+ * Parses a rule and checks that it can be used: structurally valid (see `parseRule`) and producing dates, within
+ * `budget`. Fails with one readable sentence, including when checking it would take more work than allowed.
+ */
+export const validateRule = (text: string, budget: WorkBudget = ruleBudget()): Parsed<RecurrenceRule> =>
+  Result.flatMap(parseRule(text), (rule) => {
+    try {
+      return producesOccurrences(rule, budget)
+        ? Result.succeed(rule)
+        : Result.fail("This rule never produces a date")
+    } catch (e) {
+      if (e instanceof WorkBudgetExceeded) return Result.fail(tooCostly(e))
+      throw e
+    }
+  })
+
+/** The sentence for a rule whose evaluation ran out of budget. */
+export const tooCostly = (e: WorkBudgetExceeded): string =>
+  `This rule takes too much work to evaluate (more than ${e.limit} calendar steps): simplify it`

@@ -1,7 +1,7 @@
 import { DateTime } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { formatDateTime, fromFloatingMillis, toFloatingMillis } from "../../src/time/Calendar.ts"
+import { formatDateTime, fromFloatingMillis, toFloatingMillis } from "../src/Calendar.ts"
 import {
   addLocalDays,
   addLocalMonths,
@@ -16,7 +16,7 @@ import {
   toInstant,
   toIsoString,
   toLocal,
-} from "../../src/time/Zoned.ts"
+} from "../src/Zoned.ts"
 import { refFromLocal, refLocal, refTransitions } from "./reference.ts"
 
 const ZONES = [

@@ -2,7 +2,7 @@
  * An independent, brute-force reference for zone conversions, built straight on Intl (not on Effect's DateTime), so
  * the property tests compare two implementations instead of one with itself.
  */
-import { type LocalDateTime, toFloatingMillis } from "../../src/time/Calendar.ts"
+import { type LocalDateTime, toFloatingMillis } from "../src/Calendar.ts"
 
 const formatters = new Map<string, Intl.DateTimeFormat>()
 

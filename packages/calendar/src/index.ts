@@ -1,0 +1,6 @@
+export * from "./Calendar.ts"
+export * from "./Describe.ts"
+export * from "./RRule.ts"
+export * from "./RuleDraft.ts"
+export * from "./Zoned.ts"
+export * from "./WorkBudget.ts"

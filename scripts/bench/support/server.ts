@@ -1,0 +1,78 @@
+// The server under test, as its own process on a free port: `api` is packages/api/src/main.ts with a stub Dapr
+// sidecar that answers 204 (dapr-stub.ts), `app` is packages/app/src/main.ts (the one-process mode).
+import { type ChildProcess, spawn } from "node:child_process"
+import { randomBytes } from "node:crypto"
+import { join } from "node:path"
+import { freePort } from "@todo/runtime/EmbeddedPostgres"
+import { startService } from "@todo/testkit"
+import { Effect } from "effect"
+import type { Database } from "./postgres.ts"
+
+export type Mode = "api" | "app"
+const SCRIPTS: Record<Mode, string> = { api: "packages/api/src/main.ts", app: "packages/app/src/main.ts" }
+const SECRET = randomBytes(32).toString("base64url")
+
+export interface Running {
+  readonly url: string
+  readonly pid: number
+  readonly stop: () => Promise<void>
+  /** Bytes the server has written to stdout/stderr (its logs). */
+  readonly outputBytes: () => number
+}
+
+/** A stub Dapr sidecar in its own process (so its work is not the load generator's); answers 204. */
+const startStub = async () => {
+  const child: ChildProcess = spawn(process.execPath, [join(import.meta.dirname, "dapr-stub.ts")], {
+    stdio: ["ignore", "pipe", "inherit"],
+  })
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout!.once("data", (d) => resolve(JSON.parse(String(d)).port as number))
+    child.once("exit", (code) => reject(new Error(`the stub sidecar exited with ${code}`)))
+  })
+  return {
+    port,
+    stop: () => {
+      child.kill("SIGTERM")
+    },
+  }
+}
+
+export const startServer = async (
+  mode: Mode,
+  db: Database,
+  options: { readonly nodeOptions: string; readonly profileDir?: string | undefined },
+): Promise<Running> => {
+  const stub = mode === "api" ? await startStub() : undefined
+  const service = await startService({
+    script: SCRIPTS[mode],
+    port: await Effect.runPromise(freePort),
+    env: {
+      DATABASE_URL: db.url,
+      BETTER_AUTH_SECRET: SECRET,
+      LOG_LEVEL: "warn",
+      MIGRATE_ON_START: "false",
+      AUTH_RATE_LIMIT_PER_IP: "1000000",
+      AUTH_RATE_LIMIT_PER_ACCOUNT: "1000000",
+      ...(stub ? { DAPR_HTTP_PORT: String(stub.port) } : {}),
+      NODE_OPTIONS: [
+        options.nodeOptions,
+        options.profileDir ? `--cpu-prof --cpu-prof-dir=${options.profileDir}` : "",
+      ]
+        .join(" ")
+        .trim(),
+    },
+    readyTimeoutMs: 60_000,
+  })
+  return {
+    url: service.url,
+    pid: service.child.pid!,
+    outputBytes: () => service.output().length,
+    stop: async () => {
+      const code = await service.stop(20_000)
+      stub?.stop()
+      // 130: NodeRuntime's exit code after an interrupt (the SIGTERM we sent).
+      if (code !== 0 && code !== 130 && code !== null)
+        console.log(`  (server exited with ${code}: ${service.output().slice(-2000)})`)
+    },
+  }
+}
