@@ -39,6 +39,13 @@ export const templateName = () => {
   return `todo_tmpl_${hash.digest("hex").slice(0, 16)}`
 }
 
+/** An error vitest prints as its message alone: the stack of a start-up failure says nothing to whoever reads it. */
+const withoutStack = (message: string) => {
+  const error = new Error(message)
+  error.stack = `Error: ${message}`
+  return error
+}
+
 export interface ServerHandle {
   readonly url: string
   readonly template: string
@@ -51,11 +58,22 @@ export const prepareServer = async (): Promise<ServerHandle> => {
   let stop = async () => {}
   if (!url) {
     const dataDir = mkdtempSync(join(tmpdir(), "todo-test-pg-"))
-    // mkdtemp makes it 0700; as root, PostgreSQL runs as the postgres user, which must reach the data dir inside.
+    // mkdtemp makes it 0700; as root, PostgreSQL runs as the postgres user, which must reach the data dir inside
+    // (else startEmbeddedPostgres would move the data under /var/lib/todo-app for the run).
     chmodSync(dataDir, 0o755)
     const scope = Effect.runSync(Scope.make())
     const handle = await Effect.runPromise(
-      startEmbeddedPostgres({ dataDir: join(dataDir, "data"), persistent: false }).pipe(Scope.provide(scope)),
+      startEmbeddedPostgres({ dataDir: join(dataDir, "data"), persistent: false }).pipe(
+        Scope.provide(scope),
+        Effect.catchTag("EmbeddedPostgresError", (error) =>
+          Effect.sync(() => {
+            rmSync(dataDir, { recursive: true, force: true })
+            throw withoutStack(
+              `embedded PostgreSQL could not start for the tests: ${error.message}. Set TEST_DATABASE_URL=postgres://… to use another PostgreSQL server instead.`,
+            )
+          }),
+        ),
+      ),
     )
     url = Redacted.value(handle.url)
     stop = async () => {
