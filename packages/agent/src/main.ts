@@ -1,7 +1,7 @@
 // Composition root of the agent service (deployed behind its own Dapr sidecar): database, the agents and their
 // handler registry, and the HTTP app the sidecar delivers to.
-import { runService } from "@todo/runtime/Main"
-import { ExternalDatabase } from "@todo/runtime/Database"
+import { ListeningLog, runService } from "@todo/runtime/Main"
+import { DatabaseUrl, ExternalDatabase } from "@todo/runtime/Database"
 import { NotFoundRoute } from "@todo/runtime/http/ContractRouter"
 import { HttpServerLive } from "@todo/runtime/http/HttpServerLive"
 import { serveObserved } from "@todo/runtime/http/Observability"
@@ -15,16 +15,22 @@ import { AGENT_PATTERNS, SubscriptionRoutes } from "./http/SubscriptionRoutes.ts
 
 const Database = MigrationsOnStart.pipe(Layer.provideMerge(ExternalDatabase))
 
+// One server value, shared by the routes and the listening line (see packages/api/src/main.ts).
+const Server = HttpServerLive(5000)
+
 const Http = serveObserved(
   Layer.mergeAll(SystemRoutes, SubscriptionRoutes, NotFoundRoute),
   AGENT_PATTERNS,
-).pipe(Layer.provide(HttpServerLive(5000)))
+).pipe(Layer.provide(Server))
 
-const Agent = Http.pipe(
-  Layer.provide(AgentCore),
-  Layer.provide(Database),
-  Layer.provide(TracingLive("todo-agent")),
-  Layer.provide(LoggingLive("todo-agent")),
+const Agent = Http.pipe(Layer.provide(AgentCore), Layer.provide(Database))
+
+runService(
+  ListeningLog("todo-agent").pipe(
+    Layer.provide(Server),
+    Layer.provide(Agent),
+    Layer.provide(TracingLive("todo-agent")),
+    Layer.provide(LoggingLive("todo-agent")),
+  ),
+  { requires: [DatabaseUrl] },
 )
-
-runService(Agent)

@@ -1,7 +1,7 @@
 // Composition root of the API service (deployed behind a Dapr sidecar): database, migrations, HTTP, outbox relay
 // publishing through the sidecar.
-import { runService } from "@todo/runtime/Main"
-import { ExternalDatabase } from "@todo/runtime/Database"
+import { ListeningLog, runService } from "@todo/runtime/Main"
+import { DatabaseUrl, ExternalDatabase } from "@todo/runtime/Database"
 import { HttpServerLive } from "@todo/runtime/http/HttpServerLive"
 import { LoggingLive } from "@todo/runtime/Logging"
 import { TracingLive } from "@todo/runtime/Telemetry"
@@ -9,7 +9,7 @@ import { MigrationsOnStart } from "@todo/runtime/Migrations"
 import { Layer } from "effect"
 import { NodeHttpClient } from "@effect/platform-node"
 import { ApiHttp, ApiRelay } from "./ApiLive.ts"
-import { AuthConfig } from "./auth/AuthService.ts"
+import { AuthConfig, AuthSecret } from "./auth/AuthService.ts"
 import { DaprPublisherLive } from "./events/DaprPublisher.ts"
 
 const Database = MigrationsOnStart.pipe(Layer.provideMerge(ExternalDatabase))
@@ -17,11 +17,21 @@ const Database = MigrationsOnStart.pipe(Layer.provideMerge(ExternalDatabase))
 // undici's pooled keep-alive client: the relay makes one call per event, fetch's per-call overhead shows.
 const Publisher = DaprPublisherLive.pipe(Layer.provide(NodeHttpClient.layerUndici))
 
-const Api = Layer.mergeAll(ApiHttp(HttpServerLive(4000)), ApiRelay.pipe(Layer.provide(Publisher))).pipe(
+// The same Server value in both places is one server (layers are shared by reference); providing Api last builds
+// it first, so the listening line comes once the routes serve.
+const Server = HttpServerLive(4000)
+
+const Api = Layer.mergeAll(ApiHttp(Server), ApiRelay.pipe(Layer.provide(Publisher))).pipe(
   Layer.provide(AuthConfig.fromEnv),
   Layer.provide(Database),
-  Layer.provide(TracingLive("todo-api")),
-  Layer.provide(LoggingLive("todo-api")),
 )
 
-runService(Api)
+runService(
+  ListeningLog("todo-api").pipe(
+    Layer.provide(Server),
+    Layer.provide(Api),
+    Layer.provide(TracingLive("todo-api")),
+    Layer.provide(LoggingLive("todo-api")),
+  ),
+  { requires: [DatabaseUrl, AuthSecret] },
+)

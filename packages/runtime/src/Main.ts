@@ -15,10 +15,10 @@ export const formatConfigError = (error: { readonly message: string }) => {
   const lines = error.message.split("\n").map((l) => l.trim())
   const at = lines.find((l) => l.startsWith("at ["))
   const name = at?.match(/\["([^"]+)"/)?.[1]
-  const what = lines
-    .filter((l) => !l.startsWith("at ["))
-    .join(" ")
-    .replace(/^SchemaError\(|\)$/g, "")
+  // `SchemaError(Expected …\n  at ["NAME"])`: the closing parenthesis is on the `at` line.
+  const joined = lines.filter((l) => !l.startsWith("at [")).join(" ")
+  const unwrapped = joined.startsWith("SchemaError(") ? joined.slice("SchemaError(".length) : joined
+  const what = at === undefined ? unwrapped.replace(/\)$/, "") : unwrapped
   // A variable that is simply absent reads as "Expected string" to the schema; say it plainly.
   const plain =
     /^Expected (string|a value)/.test(what) && !what.includes("|") && !what.includes(",")

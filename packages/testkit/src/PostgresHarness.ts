@@ -129,11 +129,17 @@ const serverFromEnv = () => {
   return { url, template }
 }
 
-/** A fresh, fully migrated database for one test file (or one child-process scenario). */
-export const createTestDatabase = async (): Promise<TestDatabaseHandle> => {
+/**
+ * A fresh, fully migrated database for one test file (or one child-process scenario); `migrated: false` gives an
+ * empty one (to see what a service does before or instead of migrating).
+ */
+export const createTestDatabase = async (
+  options: { readonly migrated?: boolean } = {},
+): Promise<TestDatabaseHandle> => {
   const { url, template } = serverFromEnv()
   const name = `todo_t_${Math.floor(Date.now() / 1000)}_${randomUUID().replaceAll("-", "").slice(0, 12)}`
-  await admin(url, (sql) => sql.unsafe(`CREATE DATABASE "${name}" TEMPLATE "${template}"`))
+  const from = options.migrated === false ? "" : ` TEMPLATE "${template}"`
+  await admin(url, (sql) => sql.unsafe(`CREATE DATABASE "${name}"${from}`))
   return {
     url: withUrl(url, name),
     name,

@@ -1,19 +1,11 @@
-import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process"
-import {
-  chmodSync,
-  lstatSync,
-  mkdirSync,
-  mkdtempSync,
-  readlinkSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs"
+import { execFileSync, spawnSync } from "node:child_process"
+import { chmodSync, lstatSync, mkdirSync, readlinkSync, rmSync, statSync, writeFileSync } from "node:fs"
 import { dirname, join } from "node:path"
 import { freePort } from "@todo/runtime/EmbeddedPostgres"
 import { REPO_ROOT } from "@todo/testkit/Processes"
 import { Effect } from "effect"
 import { afterEach, describe, expect, it } from "vitest"
+import { APP_MAIN, killLaunched, launch, scratchDir, whenReady } from "./support/Launch.ts"
 
 /**
  * `npm start`'s database start-up (packages/app/src/main.ts without DATABASE_URL: the embedded server with its data
@@ -25,53 +17,14 @@ if (!isRoot) console.warn("[app] not running as root: the root-only-directory st
 
 const cleanups: Array<() => void> = []
 afterEach(() => {
+  killLaunched()
   for (const cleanup of cleanups.splice(0).reverse()) cleanup()
 })
 
 const scratch = () => {
-  // Under the repository so that hard links to it work (same file system); mkdtemp makes it 0700.
-  mkdirSync(join(REPO_ROOT, ".data"), { recursive: true })
-  const dir = mkdtempSync(join(REPO_ROOT, ".data", "startup-"))
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }))
+  const { dir, remove } = scratchDir()
+  cleanups.push(remove)
   return dir
-}
-
-interface Run {
-  readonly child: ChildProcess
-  readonly stdout: () => string
-  readonly stderr: () => string
-  readonly exit: Promise<number | null>
-}
-
-const runApp = (cwd: string, main: string, port: number): Run => {
-  const env: Record<string, string | undefined> = { ...process.env, PORT: String(port), LOG_FORMAT: "json" }
-  delete env.DATABASE_URL
-  const child = spawn(process.execPath, [main], { cwd, env, stdio: ["ignore", "pipe", "pipe"] })
-  let stdout = ""
-  let stderr = ""
-  child.stdout?.on("data", (d) => {
-    stdout += d
-  })
-  child.stderr?.on("data", (d) => {
-    stderr += d
-  })
-  const exit = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)))
-  cleanups.push(() => child.kill("SIGKILL"))
-  return { child, stdout: () => stdout, stderr: () => stderr, exit }
-}
-
-/** Resolves once `/ready` answers 200, or rejects with the process's output when it exits first. */
-const ready = async (run: Run, port: number) => {
-  for (;;) {
-    if (run.child.exitCode !== null)
-      throw new Error(`exited with ${run.child.exitCode}\n${run.stdout()}\n${run.stderr()}`)
-    const ok = await fetch(`http://127.0.0.1:${port}/ready`).then(
-      (r) => r.ok,
-      () => false,
-    )
-    if (ok) return
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
 }
 
 describe("npm start's embedded database", () => {
@@ -87,8 +40,11 @@ describe("npm start's embedded database", () => {
       for (const entry of ["package.json", "node_modules", "contracts", "packages"])
         execFileSync("cp", ["-al", join(REPO_ROOT, entry), join(clone, entry)])
       const port = await Effect.runPromise(freePort)
-      const run = runApp(clone, join(clone, "packages", "app", "src", "main.ts"), port)
-      await ready(run, port)
+      const app = launch(join(clone, "packages", "app", "src", "main.ts"), {
+        cwd: clone,
+        env: { PORT: String(port) },
+      })
+      await whenReady(app, port)
 
       const link = join(clone, ".data", "pg")
       expect(lstatSync(link).isSymbolicLink()).toBe(true)
@@ -96,14 +52,14 @@ describe("npm start's embedded database", () => {
       cleanups.push(() => rmSync(dirname(data), { recursive: true, force: true }))
       expect(data).toMatch(/^\/var\/lib\/todo-app\/[0-9a-f]{16}\/pg$/)
       expect(statSync(data).uid).toBe(Number(execFileSync("id", ["-u", "postgres"], { encoding: "utf8" })))
-      expect(run.stdout()).toContain(`${link} is out of the postgres user's reach: its data lives in ${data}`)
+      expect(app.stdout()).toContain(`${link} is out of the postgres user's reach: its data lives in ${data}`)
 
       // Stopped as Kubernetes or Ctrl-C would: the server goes with it (130 is Effect's exit code for an interrupt).
-      run.child.kill("SIGTERM")
-      expect(await run.exit).toBe(130)
-      expect(run.stdout()).toMatch(/embedded PostgreSQL on port \d+ stopped/)
+      app.child.kill("SIGTERM")
+      expect(await app.exit).toBe(130)
+      expect(app.stdout()).toMatch(/embedded PostgreSQL on port \d+ stopped/)
       expect(spawnSync("pgrep", ["-f", data]).status).toBe(1)
-      expect(run.stderr()).toBe("")
+      expect(app.stderr()).toBe("")
     },
     90_000,
   )
@@ -114,13 +70,12 @@ describe("npm start's embedded database", () => {
     // Something that is not a PostgreSQL cluster where the data should be: initdb refuses a non-empty directory.
     mkdirSync(join(cwd, ".data", "pg"), { recursive: true })
     writeFileSync(join(cwd, ".data", "pg", "notes.txt"), "not a database\n")
-    const port = await Effect.runPromise(freePort)
-    const run = runApp(cwd, join(REPO_ROOT, "packages", "app", "src", "main.ts"), port)
-    expect(await run.exit).toBe(1)
-    const lines = run.stderr().trimEnd().split("\n")
+    const app = launch(APP_MAIN, { cwd, env: { PORT: String(await Effect.runPromise(freePort)) } })
+    expect(await app.exit).toBe(1)
+    const lines = app.stderr().trimEnd().split("\n")
     expect(lines).toHaveLength(1)
     expect(lines[0]).toMatch(/^embedded PostgreSQL could not start: initdb failed in .*: .*not empty/)
     expect(lines[0]).toContain("Set DATABASE_URL=")
-    expect(run.stdout() + run.stderr()).not.toMatch(/\n\s+at /)
+    expect(app.stdout() + app.stderr()).not.toMatch(/\n\s+at /)
   }, 60_000)
 })
