@@ -7,6 +7,7 @@ import { HttpServerLive } from "@todo/runtime/http/HttpServerLive"
 import { serveObserved } from "@todo/runtime/http/Observability"
 import { SystemRoutes } from "@todo/runtime/http/SystemRoutes"
 import { LoggingLive } from "@todo/runtime/Logging"
+import { DaprSidecarHealth } from "@todo/runtime/Sidecar"
 import { TracingLive } from "@todo/runtime/Telemetry"
 import { MigrationsOnStart } from "@todo/runtime/Migrations"
 import { Layer } from "effect"
@@ -23,7 +24,7 @@ const Http = serveObserved(
   AGENT_PATTERNS,
 ).pipe(Layer.provide(Server))
 
-const Agent = Http.pipe(Layer.provide(AgentCore), Layer.provide(Database))
+const Agent = Http.pipe(Layer.provide(AgentCore), Layer.provide(Database), Layer.provide(DaprSidecarHealth))
 
 runService(
   ListeningLog("todo-agent").pipe(

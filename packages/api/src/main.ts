@@ -4,6 +4,7 @@ import { ListeningLog, runService } from "@todo/runtime/Main"
 import { DatabaseUrl, ExternalDatabase } from "@todo/runtime/Database"
 import { HttpServerLive } from "@todo/runtime/http/HttpServerLive"
 import { LoggingLive } from "@todo/runtime/Logging"
+import { DaprSidecarHealth } from "@todo/runtime/Sidecar"
 import { TracingLive } from "@todo/runtime/Telemetry"
 import { MigrationsOnStart } from "@todo/runtime/Migrations"
 import { Layer } from "effect"
@@ -24,6 +25,7 @@ const Server = HttpServerLive(4000)
 const Api = Layer.mergeAll(ApiHttp(Server), ApiRelay.pipe(Layer.provide(Publisher))).pipe(
   Layer.provide(AuthConfig.fromEnv),
   Layer.provide(Database),
+  Layer.provide(DaprSidecarHealth),
 )
 
 runService(
