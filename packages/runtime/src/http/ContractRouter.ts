@@ -3,7 +3,7 @@ import { Cause, Effect, Exit, Option, Predicate, Schema } from "effect"
 import { HttpIncomingMessage, HttpRouter, HttpServerRequest, HttpServerResponse } from "effect/http"
 import { observeRequest } from "./Observability.ts"
 import { problemResponse, type ProblemInit } from "./Problem.ts"
-import { CorrelationId, correlationIdFrom } from "./RequestContext.ts"
+import { CorrelationId, correlationIdFrom, RequestLogFields } from "./RequestContext.ts"
 
 /**
  * Serves a ts-rest contract with Effect handlers (STACK.md decision 3): one HttpRouter route per contract route,
@@ -224,8 +224,10 @@ export const withRequestContext = <E, R>(
     const started = performance.now()
     const correlationId = correlationIdFrom(request.headers["x-correlation-id"])
     yield* Effect.annotateCurrentSpan({ "correlation.id": correlationId })
+    const logFields: Record<string, unknown> = {}
     const response = yield* effect.pipe(
       Effect.provideService(CorrelationId, correlationId),
+      Effect.provideService(RequestLogFields, logFields),
       Effect.annotateLogs({ correlationId }),
       Effect.annotateSpans({ "correlation.id": correlationId }),
       Effect.catchCause((cause) =>
@@ -235,7 +237,9 @@ export const withRequestContext = <E, R>(
         ),
       ),
     )
-    yield* observeRequest(request, response.status, performance.now() - started, correlationId)
+    yield* observeRequest(request, response.status, performance.now() - started, correlationId).pipe(
+      Effect.annotateLogs(logFields),
+    )
     return HttpServerResponse.setHeader(response, "x-correlation-id", correlationId)
   })
 
