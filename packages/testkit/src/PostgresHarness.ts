@@ -46,6 +46,18 @@ const withoutStack = (message: string) => {
   return error
 }
 
+const TEST_DATABASE = /^todo_t_(\d+)_[0-9a-f]+$/
+
+/**
+ * Whether `name` is a test database (createTestDatabase: `todo_t_<created, unix seconds>_<random>`) left behind by
+ * an interrupted run more than six hours ago. Nothing else is: not a template (`todo_tmpl_…`, which `LIKE 'todo_t_%'`
+ * also matches: `_` is LIKE's any-character), not a database of a run going on beside this one on a shared server.
+ */
+export const isStaleTestDatabase = (name: string, nowSeconds: number) => {
+  const created = name.match(TEST_DATABASE)?.[1]
+  return created !== undefined && Number(created) < nowSeconds - 6 * 3600
+}
+
 export interface ServerHandle {
   readonly url: string
   readonly template: string
@@ -87,13 +99,13 @@ export const prepareServer = async (): Promise<ServerHandle> => {
     Effect.gen(function* () {
       // Databases left behind by an interrupted run: only those older than six hours (their names carry their
       // creation time), never those of a run going on beside this one on a shared server.
-      const stale = yield* sql<{
+      const candidates = yield* sql<{
         datname: string
-      }>`SELECT datname FROM pg_database WHERE datname LIKE 'todo_t_%'`
-      const cutoff = Math.floor(Date.now() / 1000) - 6 * 3600
-      for (const { datname } of stale) {
-        const created = Number(datname.match(/^todo_t_(\d+)_/)?.[1] ?? 0)
-        if (created < cutoff) yield* sql.unsafe(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`)
+      }>`SELECT datname FROM pg_database WHERE starts_with(datname, 'todo_t_')`
+      const now = Math.floor(Date.now() / 1000)
+      for (const { datname } of candidates) {
+        if (isStaleTestDatabase(datname, now))
+          yield* sql.unsafe(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`)
       }
       const exists = yield* sql`SELECT 1 FROM pg_database WHERE datname = ${template}`
       if (exists.length > 0) return
