@@ -1,11 +1,9 @@
 // Composition root of the API service (deployed behind a Dapr sidecar): database, migrations, HTTP, outbox relay
 // publishing through the sidecar.
-import { ListeningLog, runService } from "@todo/runtime/Main"
+import { runHttpService } from "@todo/runtime/Main"
 import { DatabaseUrl, ExternalDatabase } from "@todo/runtime/Database"
 import { HttpServerLive } from "@todo/runtime/http/HttpServerLive"
-import { LoggingLive } from "@todo/runtime/Logging"
 import { DaprSidecarHealth } from "@todo/runtime/Sidecar"
-import { TracingLive } from "@todo/runtime/Telemetry"
 import { MigrationsOnStart } from "@todo/runtime/Migrations"
 import { Layer } from "effect"
 import { NodeHttpClient } from "@effect/platform-node"
@@ -18,8 +16,6 @@ const Database = MigrationsOnStart.pipe(Layer.provideMerge(ExternalDatabase))
 // undici's pooled keep-alive client: the relay makes one call per event, fetch's per-call overhead shows.
 const Publisher = DaprPublisherLive.pipe(Layer.provide(NodeHttpClient.layerUndici))
 
-// The same Server value in both places is one server (layers are shared by reference); providing Api last builds
-// it first, so the listening line comes once the routes serve.
 const Server = HttpServerLive(4000)
 
 const Api = Layer.mergeAll(ApiHttp(Server), ApiRelay.pipe(Layer.provide(Publisher))).pipe(
@@ -28,12 +24,4 @@ const Api = Layer.mergeAll(ApiHttp(Server), ApiRelay.pipe(Layer.provide(Publishe
   Layer.provide(DaprSidecarHealth),
 )
 
-runService(
-  ListeningLog("todo-api").pipe(
-    Layer.provide(Server),
-    Layer.provide(Api),
-    Layer.provide(TracingLive("todo-api")),
-    Layer.provide(LoggingLive("todo-api")),
-  ),
-  { requires: [DatabaseUrl, AuthSecret] },
-)
+runHttpService("todo-api", { server: Server, app: Api, requires: [DatabaseUrl, AuthSecret] })

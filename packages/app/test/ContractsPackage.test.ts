@@ -1,10 +1,10 @@
-import { spawn } from "node:child_process"
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { dirname, join } from "node:path"
 import { apiClient } from "@todo/testkit"
 import { REPO_ROOT } from "@todo/testkit/Processes"
 import { afterAll, describe, expect, it } from "vitest"
+import { runCommand } from "./support/Command.ts"
 import { startTestApp, type TestApp } from "./support/TestApp.ts"
 
 /**
@@ -13,27 +13,8 @@ import { startTestApp, type TestApp } from "./support/TestApp.ts"
  * the running system.
  */
 
-const run = (
-  command: string,
-  args: ReadonlyArray<string>,
-  options: { cwd: string; env?: NodeJS.ProcessEnv },
-) =>
-  new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-    // Asynchronously: the system under test answers from this process.
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env })
-    let stdout = ""
-    let stderr = ""
-    child.stdout.on("data", (d) => {
-      stdout += d
-    })
-    child.stderr.on("data", (d) => {
-      stderr += d
-    })
-    child.once("exit", (status) => resolve({ status, stdout, stderr }))
-  })
-
-const ok = async (...args: Parameters<typeof run>) => {
-  const result = await run(...args)
+const ok = async (...args: Parameters<typeof runCommand>) => {
+  const result = await runCommand(...args)
   if (result.status !== 0)
     throw new Error(
       `${args[0]} ${args[1].join(" ")} failed (${result.status})\n${result.stdout}\n${result.stderr}`,

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from "node:child_process"
+import { spawnSync } from "node:child_process"
 import { readFileSync } from "node:fs"
 import { createServer, request, type Server } from "node:http"
 import { dirname, join } from "node:path"
@@ -6,6 +6,7 @@ import { freePort } from "@todo/runtime/EmbeddedPostgres"
 import { REPO_ROOT } from "@todo/testkit/Processes"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { runCommand } from "./support/Command.ts"
 import { startTestApp, type TestApp } from "./support/TestApp.ts"
 
 /**
@@ -62,20 +63,9 @@ describe("README", () => {
     "the curl example waits for the overdue suggestion instead of racing the agent",
     async () => {
       const script = example().replaceAll("localhost:4000", `127.0.0.1:${proxyPort}`)
-      // Asynchronously: the app and the proxy answer from this process.
-      const child = spawn("sh", ["-c", script], {
+      const run = await runCommand("sh", ["-c", script], {
         env: { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH}` },
       })
-      let stdout = ""
-      let stderr = ""
-      child.stdout.on("data", (d) => {
-        stdout += d
-      })
-      child.stderr.on("data", (d) => {
-        stderr += d
-      })
-      const status = await new Promise((resolve) => child.once("exit", resolve))
-      const run = { status, stdout, stderr }
       expect(run.status, run.stderr).toBe(0)
       const page = JSON.parse(run.stdout.trim().split("\n").at(-1)!) as { items: Array<{ type: string }> }
       expect(page.items.map((s) => s.type)).toEqual(["overdue"])

@@ -1,6 +1,8 @@
 import { NodeRuntime } from "@effect/platform-node"
 import { type Config, Effect, Layer, Schema } from "effect"
 import { HttpServer } from "effect/http"
+import { LoggingLive } from "./Logging.ts"
+import { TracingLive } from "./Telemetry.ts"
 
 /**
  * A service cannot start for a reason its operator can fix (the embedded database does not start, the database
@@ -75,4 +77,29 @@ export const ListeningLog = (service: string) =>
       const { address } = yield* HttpServer.HttpServer
       yield* Effect.logInfo(`${service} listening on ${HttpServer.formatAddress(address)}`)
     }),
+  )
+
+/**
+ * Runs a deployed service (`npm run start:api`, `start:agent`): `app`, its routes served by `server` and whatever
+ * else it runs, with logging and tracing under the name `service`, and `<service> listening on …` once the routes
+ * serve. `requires` is checked before anything is built (runService).
+ */
+export const runHttpService = <E1, E2>(
+  service: string,
+  options: {
+    readonly server: Layer.Layer<HttpServer.HttpServer, E1>
+    readonly app: Layer.Layer<never, E2>
+    readonly requires: ReadonlyArray<Config.Config<unknown>>
+  },
+) =>
+  // The same server value in both places is one server (layers are shared by reference); providing the app last
+  // builds it first, so the listening line comes once the routes serve.
+  runService(
+    ListeningLog(service).pipe(
+      Layer.provide(options.server),
+      Layer.provide(options.app),
+      Layer.provide(TracingLive(service)),
+      Layer.provide(LoggingLive(service)),
+    ),
+    { requires: options.requires },
   )
