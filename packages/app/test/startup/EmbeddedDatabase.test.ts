@@ -1,5 +1,15 @@
 import { execFileSync, spawnSync } from "node:child_process"
-import { chmodSync, lstatSync, mkdirSync, readlinkSync, rmSync, statSync, writeFileSync } from "node:fs"
+import {
+  chmodSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs"
+import { tmpdir } from "node:os"
 import { dirname, join } from "node:path"
 import { freePort } from "@todo/runtime/EmbeddedPostgres"
 import { REPO_ROOT } from "@todo/testkit/Processes"
@@ -65,7 +75,9 @@ describe("npm start's embedded database", () => {
   )
 
   it("a server that cannot start is one line naming the cause and DATABASE_URL, no stack trace", async () => {
-    const cwd = scratch()
+    // In the system's temp dir: a directory the postgres user can reach, wherever this checkout is.
+    const cwd = mkdtempSync(join(tmpdir(), "todo-startup-"))
+    cleanups.push(() => rmSync(cwd, { recursive: true, force: true }))
     chmodSync(cwd, 0o755)
     // Something that is not a PostgreSQL cluster where the data should be: initdb refuses a non-empty directory.
     mkdirSync(join(cwd, ".data", "pg"), { recursive: true })
