@@ -38,7 +38,14 @@ const scenario = async (env: Record<string, string>) => {
   cleanups.push(() => db.drop())
   const port = await Effect.runPromise(freePort)
   const app = launch(APP_MAIN, {
-    env: { DATABASE_URL: db.url, PORT: String(port), LOG_LEVEL: "debug", ...env },
+    // A secret of its own: without one, npm start would write .data/auth-secret into the checkout.
+    env: {
+      DATABASE_URL: db.url,
+      BETTER_AUTH_SECRET: "log-fields-secret-log-fields-secret-0123",
+      PORT: String(port),
+      LOG_LEVEL: "debug",
+      ...env,
+    },
   })
   await whenReady(app, port)
   const url = `http://127.0.0.1:${port}`
