@@ -37,7 +37,14 @@ const std = Schema.toStandardSchemaV1
 const c = initContract()
 
 const Health = Schema.Struct({ status: Schema.Literal("ok") })
-const Ready = Schema.Struct({ status: Schema.Literal("ready") })
+/** What `/ready` says about the Dapr sidecar: `none` where no sidecar is used (`npm start`'s in-process bus). */
+export const SidecarStatus = Schema.Literals(["reachable", "unreachable", "none"]).annotate({
+  description:
+    "Whether this instance's Dapr sidecar answers. Not part of readiness: the API keeps accepting writes while it " +
+    "is down (events wait in the outbox).",
+})
+export type SidecarStatus = typeof SidecarStatus.Type
+const Ready = Schema.Struct({ status: Schema.Literal("ready"), sidecar: SidecarStatus })
 export const ActivityPage = Page(TaskEvent).annotate({ title: "ActivityPage" })
 export const AcceptResult = Schema.Struct({ suggestion: Suggestion, task: Task }).annotate({
   title: "AcceptResult",
@@ -77,7 +84,7 @@ export const systemContract = c.router(
     ready: {
       method: "GET",
       path: "/ready",
-      summary: "Readiness: the database answers",
+      summary: "Readiness: the database answers; the body also says whether the Dapr sidecar does",
       responses: { 200: std(Ready), 503: problem },
     },
   },

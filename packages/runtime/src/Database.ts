@@ -1,7 +1,9 @@
 import { join } from "node:path"
 import { PgClient } from "@effect/sql-pg"
-import { Config, Effect, Layer, Option, type Redacted, Schema } from "effect"
+import { Config, Context, Effect, Layer, Option, Redacted, Schema } from "effect"
+import { SqlClient } from "effect/sql/SqlClient"
 import { startEmbeddedPostgres } from "./EmbeddedPostgres.ts"
+import { StartupError } from "./Main.ts"
 
 /** Pool size per process; the API's hot path is one or two statements per request. */
 const maxConnections = Config.Int("PG_MAX_CONNECTIONS").pipe(Config.withDefault(10))
@@ -35,11 +37,33 @@ export const DatabaseUrl = Config.schema(
   "DATABASE_URL",
 )
 
-/** The server named by `DATABASE_URL` (Neon in production). */
+/** The innermost message of a driver error: `connect ECONNREFUSED 127.0.0.1:5432`, `password authentication failed …`. */
+const innermost = (error: unknown): string => {
+  let current = error
+  while (current instanceof Error && current.cause instanceof Error) current = current.cause
+  return current instanceof Error ? current.message : String(current)
+}
+
+/**
+ * The server named by `DATABASE_URL` (Neon in production). One statement at start-up, so an unreachable server or
+ * a wrong password stops the service with one line instead of failing the first migration with a stack trace.
+ */
 export const ExternalDatabase = Layer.unwrap(
   Effect.gen(function* () {
     const url = yield* DatabaseUrl
-    return pgClientLayer(url, yield* maxConnections)
+    const { host, port } = new URL(Redacted.value(url))
+    return pgClientLayer(url, yield* maxConnections).pipe(
+      Layer.tap((context) =>
+        Context.get(context, SqlClient)`SELECT 1`.pipe(
+          Effect.mapError(
+            (error) =>
+              new StartupError({
+                message: `the database of DATABASE_URL (${host}${port ? "" : ":5432"}) does not answer: ${innermost(error)}`,
+              }),
+          ),
+        ),
+      ),
+    )
   }),
 )
 
@@ -52,7 +76,14 @@ export const EmbeddedDatabase = (dataDir: string) =>
     Effect.gen(function* () {
       yield* Effect.logInfo(`DATABASE_URL is not set: starting embedded PostgreSQL (data in ${dataDir})`)
       const started = Date.now()
-      const pg = yield* startEmbeddedPostgres({ dataDir, persistent: true })
+      const pg = yield* startEmbeddedPostgres({ dataDir, persistent: true }).pipe(
+        Effect.mapError(
+          (error) =>
+            new StartupError({
+              message: `embedded PostgreSQL could not start: ${error.message}. Set DATABASE_URL=postgres://… to use another PostgreSQL server instead.`,
+            }),
+        ),
+      )
       yield* Effect.logInfo(`embedded PostgreSQL is up on 127.0.0.1:${pg.port} in ${Date.now() - started} ms`)
       return pgClientLayer(pg.url, yield* maxConnections)
     }),

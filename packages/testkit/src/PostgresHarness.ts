@@ -40,6 +40,25 @@ export const templateName = () => {
   return `todotmpl_${hash.digest("hex").slice(0, 16)}`
 }
 
+/** An error vitest prints as its message alone: the stack of a start-up failure says nothing to whoever reads it. */
+const withoutStack = (message: string) => {
+  const error = new Error(message)
+  error.stack = `Error: ${message}`
+  return error
+}
+
+const TEST_DATABASE = /^todo_t_(\d+)_[0-9a-f]+$/
+
+/**
+ * Whether `name` is a test database (createTestDatabase: `todo_t_<created, unix seconds>_<random>`) left behind by
+ * an interrupted run more than six hours ago. Nothing else is: not a template (`todo_tmpl_…`, which `LIKE 'todo_t_%'`
+ * also matches: `_` is LIKE's any-character), not a database of a run going on beside this one on a shared server.
+ */
+export const isStaleTestDatabase = (name: string, nowSeconds: number) => {
+  const created = name.match(TEST_DATABASE)?.[1]
+  return created !== undefined && Number(created) < nowSeconds - 6 * 3600
+}
+
 export interface ServerHandle {
   readonly url: string
   readonly template: string
@@ -52,11 +71,22 @@ export const prepareServer = async (): Promise<ServerHandle> => {
   let stop = async () => {}
   if (!url) {
     const dataDir = mkdtempSync(join(tmpdir(), "todo-test-pg-"))
-    // mkdtemp makes it 0700; as root, PostgreSQL runs as the postgres user, which must reach the data dir inside.
+    // mkdtemp makes it 0700; as root, PostgreSQL runs as the postgres user, which must reach the data dir inside
+    // (else startEmbeddedPostgres would move the data under /var/lib/todo-app for the run).
     chmodSync(dataDir, 0o755)
     const scope = Effect.runSync(Scope.make())
     const handle = await Effect.runPromise(
-      startEmbeddedPostgres({ dataDir: join(dataDir, "data"), persistent: false }).pipe(Scope.provide(scope)),
+      startEmbeddedPostgres({ dataDir: join(dataDir, "data"), persistent: false }).pipe(
+        Scope.provide(scope),
+        Effect.catchTag("EmbeddedPostgresError", (error) =>
+          Effect.sync(() => {
+            rmSync(dataDir, { recursive: true, force: true })
+            throw withoutStack(
+              `embedded PostgreSQL could not start for the tests: ${error.message}. Set TEST_DATABASE_URL=postgres://… to use another PostgreSQL server instead.`,
+            )
+          }),
+        ),
+      ),
     )
     url = Redacted.value(handle.url)
     stop = async () => {
@@ -69,15 +99,14 @@ export const prepareServer = async (): Promise<ServerHandle> => {
   await admin(serverUrl, (sql) =>
     Effect.gen(function* () {
       // Databases left behind by an interrupted run: only those older than six hours (their names carry their
-      // creation time), never those of a run going on beside this one on a shared server. (A LIKE 'todo_t_%' would
-      // match the templates too, `_` being its any-character wildcard, and drop them under a concurrent run.)
-      const stale = yield* sql<{
+      // creation time), never those of a run going on beside this one on a shared server.
+      const candidates = yield* sql<{
         datname: string
-      }>`SELECT datname FROM pg_database WHERE datname ~ '^todo_t_[0-9]+_'`
-      const cutoff = Math.floor(Date.now() / 1000) - 6 * 3600
-      for (const { datname } of stale) {
-        const created = Number(datname.match(/^todo_t_(\d+)_/)?.[1] ?? 0)
-        if (created < cutoff) yield* sql.unsafe(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`)
+      }>`SELECT datname FROM pg_database WHERE starts_with(datname, 'todo_t_')`
+      const now = Math.floor(Date.now() / 1000)
+      for (const { datname } of candidates) {
+        if (isStaleTestDatabase(datname, now))
+          yield* sql.unsafe(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`)
       }
       const exists = yield* sql`SELECT 1 FROM pg_database WHERE datname = ${template}`
       if (exists.length > 0) return
@@ -113,11 +142,17 @@ const serverFromEnv = () => {
   return { url, template }
 }
 
-/** A fresh, fully migrated database for one test file (or one child-process scenario). */
-export const createTestDatabase = async (): Promise<TestDatabaseHandle> => {
+/**
+ * A fresh, fully migrated database for one test file (or one child-process scenario); `migrated: false` gives an
+ * empty one (to see what a service does before or instead of migrating).
+ */
+export const createTestDatabase = async (
+  options: { readonly migrated?: boolean } = {},
+): Promise<TestDatabaseHandle> => {
   const { url, template } = serverFromEnv()
   const name = `todo_t_${Math.floor(Date.now() / 1000)}_${randomUUID().replaceAll("-", "").slice(0, 12)}`
-  await admin(url, (sql) => sql.unsafe(`CREATE DATABASE "${name}" TEMPLATE "${template}"`))
+  const from = options.migrated === false ? "" : ` TEMPLATE "${template}"`
+  await admin(url, (sql) => sql.unsafe(`CREATE DATABASE "${name}"${from}`))
   return {
     url: withUrl(url, name),
     name,

@@ -1,7 +1,7 @@
-import { assert, describe, it, layer } from "@effect/vitest"
+import { assert, describe, expect, it, layer } from "@effect/vitest"
 import { Effect } from "effect"
 import { SqlClient } from "effect/sql/SqlClient"
-import { TestDatabaseLive } from "../src/PostgresHarness.ts"
+import { isStaleTestDatabase, TestDatabaseLive } from "../src/PostgresHarness.ts"
 
 layer(TestDatabaseLive())("PostgresHarness", (it) => {
   it.effect("gives a fresh database with every migration applied", () =>
@@ -44,4 +44,17 @@ describe("PostgresHarness isolation", () => {
       assert.match(names[0]!, /^todo_t_/)
     }),
   )
+})
+
+describe("stale test databases", () => {
+  const now = 1_800_000_000
+  it("are test databases created more than six hours ago, never a template or a recent one", () => {
+    const old = now - 7 * 3600
+    expect(isStaleTestDatabase(`todo_t_${old}_0123456789ab`, now)).toBe(true)
+    expect(isStaleTestDatabase(`todo_t_${now - 60}_0123456789ab`, now)).toBe(false)
+    // A template's name also starts with todo_t when `_` is LIKE's wildcard: it was dropped by every test run.
+    expect(isStaleTestDatabase("todo_tmpl_48d3ceb8f2eb212b", now)).toBe(false)
+    expect(isStaleTestDatabase(`todo_tmpl_48d3ceb8f2eb212b_build_${old}`, now)).toBe(false)
+    expect(isStaleTestDatabase("todo_t_not_a_time", now)).toBe(false)
+  })
 })

@@ -15,6 +15,18 @@ import type { AuthenticatedUser } from "./CurrentUser.ts"
 import { passwordProblem } from "./PasswordPolicy.ts"
 import { makeSessionCache } from "./SessionCache.ts"
 
+/** BETTER_AUTH_SECRET as the deployed API requires it: set, and at least 32 characters. */
+export const AuthSecret = Config.schema(
+  Schema.Redacted(
+    Schema.String.check(
+      Schema.isMinLength(32, {
+        message: "must be at least 32 characters (e.g. openssl rand -base64 48)",
+      }),
+    ),
+  ),
+  "BETTER_AUTH_SECRET",
+)
+
 /** Secrets and URLs Better Auth needs. */
 export class AuthConfig extends Context.Service<
   AuthConfig,
@@ -24,16 +36,7 @@ export class AuthConfig extends Context.Service<
   static readonly fromEnv = Layer.effect(
     AuthConfig,
     Effect.gen(function* () {
-      const secret = yield* Config.schema(
-        Schema.Redacted(
-          Schema.String.check(
-            Schema.isMinLength(32, {
-              message: "must be at least 32 characters (e.g. openssl rand -base64 48)",
-            }),
-          ),
-        ),
-        "BETTER_AUTH_SECRET",
-      )
+      const secret = yield* AuthSecret
       const baseURL = yield* Config.String("PUBLIC_URL").pipe(Config.withDefault("http://localhost:4000"))
       return AuthConfig.of({ secret, baseURL })
     }),

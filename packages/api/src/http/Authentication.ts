@@ -1,5 +1,6 @@
 import { Effect } from "effect"
 import { HttpServerRequest } from "effect/http"
+import { RequestLogFields } from "@todo/runtime/http/RequestContext"
 import { Unauthorized } from "../auth/AuthErrors.ts"
 import { AuthService } from "../auth/AuthService.ts"
 import { CurrentUser } from "../auth/CurrentUser.ts"
@@ -18,6 +19,9 @@ export const authenticated = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
       })
     }
     const user = yield* (yield* AuthService).authenticate(match[1]!)
+    // The request's log line says whose request it was, as every line logged inside it does.
+    const logFields = yield* RequestLogFields
+    logFields.userId = user.id
     return yield* effect.pipe(
       Effect.provideService(CurrentUser, user),
       Effect.annotateLogs({ userId: user.id }),

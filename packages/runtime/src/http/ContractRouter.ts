@@ -4,7 +4,7 @@ import { HttpIncomingMessage, HttpRouter, HttpServerRequest, HttpServerResponse 
 import { observeRequest } from "./Observability.ts"
 import type { SqlError } from "effect/sql/SqlError"
 import { type HttpError, meaningOf, problemResponse } from "./Problem.ts"
-import { CorrelationId, correlationIdFrom } from "./RequestContext.ts"
+import { CorrelationId, correlationIdFrom, RequestLogFields } from "./RequestContext.ts"
 
 /**
  * Serves a ts-rest contract with Effect handlers (STACK.md decision 3): one HttpRouter route per contract route,
@@ -304,8 +304,10 @@ export const withRequestContext = <E, R>(
     const started = performance.now()
     const correlationId = correlationIdFrom(request.headers["x-correlation-id"])
     yield* Effect.annotateCurrentSpan({ "correlation.id": correlationId })
+    const logFields: Record<string, unknown> = {}
     const response = yield* effect.pipe(
       Effect.provideService(CorrelationId, correlationId),
+      Effect.provideService(RequestLogFields, logFields),
       Effect.annotateLogs({ correlationId }),
       Effect.annotateSpans({ "correlation.id": correlationId }),
       Effect.catchCause((cause) =>
@@ -315,7 +317,9 @@ export const withRequestContext = <E, R>(
         ),
       ),
     )
-    yield* observeRequest(request, response.status, performance.now() - started, correlationId)
+    yield* observeRequest(request, response.status, performance.now() - started, correlationId).pipe(
+      Effect.annotateLogs(logFields),
+    )
     return HttpServerResponse.setHeader(response, "x-correlation-id", correlationId)
   })
 
