@@ -1,14 +1,10 @@
 import { effect } from "@preact/signals"
 import { call, client, connection, saveSession, sessionExpired } from "./api.ts"
-import {
-  now,
-  refreshAll,
-  refreshTask,
-  reloadNotifications,
-  reloadSuggestions,
-  reloadTags,
-  removeTask,
-} from "./store.ts"
+import { now } from "./stores/clock.ts"
+import { reloadNotifications } from "./stores/notifications.ts"
+import { refreshAll } from "./stores/session.ts"
+import { reloadSuggestions } from "./stores/suggestions.ts"
+import { refreshTask, reloadTags, removeTask } from "./stores/tasks.ts"
 import { type ChangeEvent, startStream, streamState } from "./stream.ts"
 
 const SUGGESTION_POLL_MS = 5_000

@@ -2,7 +2,7 @@ import type { ChatAction } from "@todo/contracts"
 import { signal } from "@preact/signals"
 import { useEffect, useRef } from "preact/hooks"
 import { call, client, describeProblem, fieldErrors, isMissingRoute, problemOf } from "../api.ts"
-import { refreshTask } from "../store.ts"
+import { refreshTask } from "../stores/tasks.ts"
 import { FieldError, Icon, invalidProps } from "./common.tsx"
 
 interface Message {

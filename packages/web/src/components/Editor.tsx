@@ -12,7 +12,9 @@ import {
   WEEKDAYS,
   type Weekday,
 } from "../recurrence.ts"
-import { PRIORITIES, removeTask, reloadTags, showToast, timeZone, upsertTask } from "../store.ts"
+import { timeZone } from "../stores/settings.ts"
+import { PRIORITIES, reloadTags, removeTask, upsertTask } from "../stores/tasks.ts"
+import { showToast } from "../stores/toasts.ts"
 import { fromInputValue, toInputValue } from "../time.ts"
 import type { EditorTarget } from "../ui.ts"
 import { FieldError, Icon, invalidProps, Modal } from "./common.tsx"

@@ -1,19 +1,15 @@
 import type { Suggestion } from "@todo/contracts"
 import { useSignal } from "@preact/signals"
+import { markNotificationRead, notifications, notificationsAvailable } from "../stores/notifications.ts"
+import { timeZone } from "../stores/settings.ts"
 import {
   acceptSuggestion,
   dismissSuggestion,
-  findTask,
-  markNotificationRead,
-  notifications,
-  notificationsAvailable,
-  otherTasks,
   suggestions,
   suggestionsAvailable,
   suggestionsLoaded,
-  tasks,
-  timeZone,
-} from "../store.ts"
+} from "../stores/suggestions.ts"
+import { findTask, otherTasks, tasks } from "../stores/tasks.ts"
 import { formatAgo, formatDue } from "../time.ts"
 import { editorTarget } from "../ui.ts"
 import { Icon } from "./common.tsx"

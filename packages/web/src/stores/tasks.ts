@@ -1,16 +1,11 @@
 import { batch, computed, signal } from "@preact/signals"
-import type {
-  CompleteResult as CompleteResultSchema,
-  Notification,
-  Priority,
-  Settings,
-  Suggestion,
-  Task,
-} from "@todo/contracts"
-import { call, client, describeProblem, isMissingRoute } from "./api.ts"
-import { deviceTimeZone, startOfDay } from "./time.ts"
+import type { Priority, Task } from "@todo/contracts"
+import { call, client, describeProblem } from "../api.ts"
+import { startOfDay } from "../time.ts"
+import { now } from "./clock.ts"
+import { timeZone } from "./settings.ts"
 
-/** Application state as signals: what the server told us, what the user is looking at, and what is in flight. */
+/** The task list: filters, the loaded pages, and tasks known from elsewhere (a suggestion's, a reminder's). */
 
 // ---------------------------------------------------------------------------------------------------------------
 // Filters and the task list
@@ -58,13 +53,7 @@ export const tasks = signal<ReadonlyArray<Task>>([])
 export const nextCursor = signal<string | null>(null)
 export const listState = signal<"idle" | "loading" | "loading-more">("idle")
 export const listError = signal<string | null>(null)
-/** Changes once a minute so that "overdue" follows the clock. */
-export const now = signal(Date.now())
 export const selectedId = signal<string | null>(null)
-
-export const settings = signal<Settings | null>(null)
-export const settingsAvailable = signal(true)
-export const timeZone = computed(() => settings.value?.timezone ?? deviceTimeZone())
 
 export const tagCounts = signal<ReadonlyArray<{ tag: string; count: number }>>([])
 
@@ -296,204 +285,15 @@ export const reloadTags = async () => {
   if (res.status === 200) tagCounts.value = res.body.items
 }
 
-// ---------------------------------------------------------------------------------------------------------------
-// Toasts
-
-export interface Toast {
-  readonly id: number
-  readonly message: string
-  readonly tone: "info" | "error" | "success"
-  readonly action?: { readonly label: string; readonly run: () => void }
-}
-export const toasts = signal<ReadonlyArray<Toast>>([])
-let toastId = 0
-export const dismissToast = (id: number) => {
-  toasts.value = toasts.value.filter((t) => t.id !== id)
-}
-export const showToast = (t: Omit<Toast, "id">, timeoutMs = 6000) => {
-  const id = ++toastId
-  toasts.value = [...toasts.value.slice(-3), { ...t, id }]
-  setTimeout(() => dismissToast(id), timeoutMs)
-  return id
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Completing, with undo
-
-type CompleteResult = typeof CompleteResultSchema.Type
-
-const undoComplete = async (result: CompleteResult, toast: number) => {
-  dismissToast(toast)
-  const res = await call(() => client.api.tasks.incomplete({ params: { id: result.task.id } }))
-  if (res.status !== 200) {
-    showToast({ tone: "error", message: `Could not undo: ${describeProblem(res)}` })
-    return
-  }
-  upsertTask(res.body)
-  const next = result.next
-  if (next) {
-    removeTask(next.id)
-    const del = await call(() => client.api.tasks.remove({ params: { id: next.id } }))
-    if (del.status !== 204 && del.status !== 404) {
-      showToast({
-        tone: "error",
-        message: `The next occurrence could not be removed: ${describeProblem(del)}`,
-      })
-      void refreshTask(next.id)
-    }
-  }
-  showToast({ tone: "info", message: `Restored "${res.body.title}"` }, 3000)
-}
-
-export const completeTask = async (task: Task) => {
-  if (task.completed) return reopenTask(task)
-  upsertTask({ ...task, completed: true, completedAt: new Date().toISOString() })
-  const res = await call(() => client.api.tasks.complete({ params: { id: task.id } }))
-  if (res.status !== 200) {
-    upsertTask(task)
-    showToast({ tone: "error", message: `Could not complete "${task.title}": ${describeProblem(res)}` })
-    return
-  }
-  const result = res.body
-  batch(() => {
-    upsertTask(result.task)
-    if (result.next) upsertTask(result.next)
-  })
-  const id: number = showToast(
-    {
-      tone: "success",
-      message: result.next ? `Completed "${task.title}". Next one created.` : `Completed "${task.title}"`,
-      action: { label: "Undo", run: () => void undoComplete(result, id) },
-    },
-    10_000,
-  )
-}
-
-export const reopenTask = async (task: Task) => {
-  upsertTask({ ...task, completed: false, completedAt: null })
-  const res = await call(() => client.api.tasks.incomplete({ params: { id: task.id } }))
-  if (res.status === 200) upsertTask(res.body)
-  else {
-    upsertTask(task)
-    showToast({ tone: "error", message: `Could not reopen "${task.title}": ${describeProblem(res)}` })
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Suggestions
-
-export const suggestions = signal<ReadonlyArray<Suggestion>>([])
-export const suggestionsAvailable = signal(true)
-export const suggestionsLoaded = signal(false)
-
-export const reloadSuggestions = async () => {
-  const res = await call(() => client.api.suggestions.list({ query: { status: "pending", limit: "100" } }))
-  if (res.status === 200) {
-    batch(() => {
-      suggestions.value = res.body.items
-      suggestionsAvailable.value = true
-      suggestionsLoaded.value = true
-    })
-    for (const s of res.body.items) ensureTask(s.taskId)
-  } else if (isMissingRoute(res)) {
-    suggestionsAvailable.value = false
-  }
-}
-
-export const acceptSuggestion = async (s: Suggestion) => {
-  const res = await call(() => client.api.suggestions.accept({ params: { id: s.id } }))
-  if (res.status === 200) {
-    batch(() => {
-      suggestions.value = suggestions.value.filter((x) => x.id !== s.id)
-      upsertTask(res.body.task)
-    })
-    showToast({ tone: "success", message: `Updated "${res.body.task.title}"` }, 4000)
-  } else {
-    if (res.status === 404 || res.status === 409) void reloadSuggestions()
-    showToast({ tone: "error", message: `Could not accept: ${describeProblem(res)}` })
-  }
-}
-
-export const dismissSuggestion = async (s: Suggestion) => {
-  const res = await call(() => client.api.suggestions.dismiss({ params: { id: s.id } }))
-  if (res.status === 200) suggestions.value = suggestions.value.filter((x) => x.id !== s.id)
-  else {
-    if (res.status === 404 || res.status === 409) void reloadSuggestions()
-    showToast({ tone: "error", message: `Could not dismiss: ${describeProblem(res)}` })
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Notifications
-
-export const notifications = signal<ReadonlyArray<Notification>>([])
-export const notificationsAvailable = signal(true)
-export const unreadCount = computed(() => notifications.value.filter((n) => n.readAt === null).length)
-const announced = new Set<string>()
-let notificationsPrimed = false
-
-export const reloadNotifications = async () => {
-  const res = await call(() => client.api.notifications.list({ query: { limit: "50" } }))
-  if (res.status === 200) {
-    batch(() => {
-      notifications.value = res.body.items
-      notificationsAvailable.value = true
-    })
-    // Announce reminders that arrived while we watch (not the backlog found at sign-in).
-    for (const n of res.body.items) {
-      if (n.taskId) ensureTask(n.taskId)
-      if (notificationsPrimed && n.readAt === null && !announced.has(n.id)) {
-        showToast({ tone: "info", message: `Reminder: ${n.title}` }, 8000)
-      }
-      announced.add(n.id)
-    }
-    notificationsPrimed = true
-  } else if (isMissingRoute(res)) {
-    notificationsAvailable.value = false
-  }
-}
-
-export const markNotificationRead = async (n: Notification) => {
-  const res = await call(() => client.api.notifications.read({ params: { id: n.id } }))
-  if (res.status === 200) notifications.value = notifications.value.map((x) => (x.id === n.id ? res.body : x))
-  else showToast({ tone: "error", message: `Could not mark as read: ${describeProblem(res)}` })
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Settings
-
-export const reloadSettings = async () => {
-  const res = await call(() => client.api.me.getSettings())
-  if (res.status === 200) {
-    settings.value = res.body
-    settingsAvailable.value = true
-  } else if (isMissingRoute(res)) settingsAvailable.value = false
-}
-
-/** Forget everything that belonged to the signed-in user. */
-export const clearState = () => {
+/** Forget the signed-in user's tasks. */
+export const clearTasks = () => {
   batch(() => {
     filters.value = defaultFilters
     tasks.value = []
     nextCursor.value = null
     listError.value = null
     selectedId.value = null
-    settings.value = null
     tagCounts.value = []
     otherTasks.value = new Map()
-    suggestions.value = []
-    suggestionsLoaded.value = false
-    notifications.value = []
-    toasts.value = []
   })
-  announced.clear()
-  notificationsPrimed = false
-}
-
-export const refreshAll = () => {
-  void reloadSettings()
-  void reloadTasks()
-  void reloadSuggestions()
-  void reloadNotifications()
-  void reloadTags()
 }
