@@ -103,6 +103,43 @@ export const startOfDay = (date: string, tz: string, plusDays = 0): string | nul
   return new Date(ms).toISOString()
 }
 
+/** The calendar day (`YYYY-MM-DD`) an instant falls on in the zone. */
+export const localDay = (ms: number, tz: string): string => {
+  const p = localParts(ms, tz)
+  return `${p.year}-${pad(p.month)}-${pad(p.day)}`
+}
+
+/** A calendar day `n` days after (or before) another, along the calendar (no zone involved). */
+export const addDays = (day: string, n: number): string => {
+  const [y, m, d] = day.split("-").map(Number)
+  const date = new Date(Date.UTC(y!, m! - 1, d! + n))
+  return date.toISOString().slice(0, 10)
+}
+
+const WEEKDAY_NAMES = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"] as const
+const MONTH_NAMES = [
+  "Jan",
+  "Feb",
+  "Mar",
+  "Apr",
+  "May",
+  "Jun",
+  "Jul",
+  "Aug",
+  "Sep",
+  "Oct",
+  "Nov",
+  "Dec",
+] as const
+
+/** A calendar day as the app writes dates: "Thu 3 Dec", with the year when it is not `today`'s ("Fri 1 Jan 2027"). */
+export const formatDay = (day: string, today: string): string => {
+  const [y, m, d] = day.split("-").map(Number)
+  const weekday = new Date(Date.UTC(y!, m! - 1, d!)).getUTCDay()
+  const year = day.slice(0, 4) === today.slice(0, 4) ? "" : ` ${y}`
+  return `${WEEKDAY_NAMES[weekday]} ${d} ${MONTH_NAMES[m! - 1]}${year}`
+}
+
 const dayNumber = (p: LocalParts) => Math.floor(Date.UTC(p.year, p.month - 1, p.day) / 86_400_000)
 
 const labelFormatters = new Map<string, Intl.DateTimeFormat>()

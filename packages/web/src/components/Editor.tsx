@@ -13,10 +13,11 @@ import {
   type Weekday,
 } from "../recurrence.ts"
 import { timeZone } from "../stores/settings.ts"
-import { PRIORITIES, reloadTags, removeTask, upsertTask } from "../stores/tasks.ts"
+import { reloadTags, removeTask, upsertTask } from "../stores/tasks.ts"
 import { showToast } from "../stores/toasts.ts"
 import { fromInputValue, toInputValue } from "../time.ts"
 import type { EditorTarget } from "../ui.ts"
+import { PRIORITIES } from "../filters.ts"
 import { FieldError, Icon, invalidProps, Modal } from "./common.tsx"
 
 interface Form {

@@ -4,7 +4,7 @@ import { useRef } from "preact/hooks"
 import { call, client, describeProblem, fieldErrors, isMissingRoute, problemOf } from "../api.ts"
 import { describeRule } from "../recurrence.ts"
 import { timeZone } from "../stores/settings.ts"
-import { filters, matcher, reloadTags, upsertTask } from "../stores/tasks.ts"
+import { inCurrentView, reloadTags, upsertTask } from "../stores/tasks.ts"
 import { showToast } from "../stores/toasts.ts"
 import { formatDue } from "../time.ts"
 import { editorTarget } from "../ui.ts"
@@ -89,11 +89,11 @@ export const QuickAdd = () => {
       parse.value = null
       upsertTask(task)
       void reloadTags()
-      const shown = matcher(filters.value, timeZone.value, Date.now())(task)
+      const shown = inCurrentView(task)
       showToast(
         {
           tone: "success",
-          message: `Added "${task.title}"${shown ? "" : " (hidden by the current filters)"}`,
+          message: `Added "${task.title}"${shown ? "" : " (not in this view)"}`,
         },
         4000,
       )

@@ -2,6 +2,8 @@ import { signal } from "@preact/signals"
 import type { ComponentChildren } from "preact"
 import { useEffect } from "preact/hooks"
 import { call, client, currentUser, saveSession } from "../api.ts"
+import { isListView } from "../filters.ts"
+import { lastSearch, startListRoute } from "../listRoute.ts"
 import { startLive } from "../live.ts"
 import { unreadCount } from "../stores/notifications.ts"
 import { clearState } from "../stores/session.ts"
@@ -14,7 +16,7 @@ import { InboxView, RemindersView } from "./Inbox.tsx"
 import { SettingsView } from "./Settings.tsx"
 import { useShortcuts } from "./Shortcuts.ts"
 import { LiveIndicator, StatusBanner } from "./Status.tsx"
-import { TasksView } from "./Tasks.tsx"
+import { TasksView, VIEW_TITLES } from "./Tasks.tsx"
 import { Toasts } from "./Toasts.tsx"
 
 // The editor and the chat panel are loaded on first use (and prefetched when the browser is idle), keeping them
@@ -30,27 +32,33 @@ const loadChat = () =>
     chatModule.value = m
   })
 
-const NavLink = ({ to, children, count }: { to: Route; children: ComponentChildren; count?: number }) => (
-  <a
-    href={hrefOf(to)}
-    aria-current={route.value === to ? "page" : undefined}
-    onClick={(e) => {
-      if (e.metaKey || e.ctrlKey || e.shiftKey) return
-      e.preventDefault()
-      navigate(to)
-    }}
-  >
-    {children}
-    {count ? (
-      <>
-        <span class="badge" aria-hidden="true">
-          {count}
-        </span>
-        <span class="sr-only"> ({count} new)</span>
-      </>
-    ) : null}
-  </a>
-)
+const SCREEN_TITLES = { inbox: "Suggestions", reminders: "Reminders", settings: "Settings" } as const
+
+/** A header link; a list view's link brings back the filters it had when the user left it. */
+const NavLink = ({ to, children, count }: { to: Route; children: ComponentChildren; count?: number }) => {
+  const query = isListView(to) ? (lastSearch.value[to] ?? "") : ""
+  return (
+    <a
+      href={hrefOf(to, query)}
+      aria-current={route.value === to ? "page" : undefined}
+      onClick={(e) => {
+        if (e.metaKey || e.ctrlKey || e.shiftKey) return
+        e.preventDefault()
+        navigate(to, query)
+      }}
+    >
+      {children}
+      {count ? (
+        <>
+          <span class="badge" aria-hidden="true">
+            {count}
+          </span>
+          <span class="sr-only"> ({count} new)</span>
+        </>
+      ) : null}
+    </a>
+  )
+}
 
 export const signOut = async () => {
   await call(() => client.api.auth.signOut())
@@ -65,15 +73,24 @@ export const signOut = async () => {
 /** The signed-in app: header, the current screen, live updates, dialogs. */
 export const Shell = () => {
   useEffect(() => {
-    const stop = startLive()
+    // The address decides the list before the first load asks the server for it.
+    const stopRoute = startListRoute()
+    const stopLive = startLive()
     const idle = window.requestIdleCallback ?? ((f: () => void) => setTimeout(f, 2000))
     idle(() => {
       void loadEditor()
       void loadChat()
     })
-    return stop
+    return () => {
+      stopLive()
+      stopRoute()
+    }
   }, [])
   useShortcuts()
+  const title = isListView(route.value) ? VIEW_TITLES[route.value] : SCREEN_TITLES[route.value]
+  useEffect(() => {
+    document.title = `${title} · Todo`
+  }, [title])
 
   const target = editorTarget.value
   useEffect(() => {
@@ -109,6 +126,8 @@ export const Shell = () => {
           <span class="brand-name">Todo</span>
         </a>
         <nav aria-label="Main">
+          <NavLink to="today">Today</NavLink>
+          <NavLink to="upcoming">Upcoming</NavLink>
           <NavLink to="tasks">Tasks</NavLink>
           <NavLink to="inbox" count={suggestions.value.length}>
             Inbox
@@ -162,8 +181,8 @@ export const Shell = () => {
       <StatusBanner />
       <div class="layout">
         <main id="main" tabIndex={-1}>
-          {view === "tasks" ? (
-            <TasksView />
+          {isListView(view) ? (
+            <TasksView view={view} />
           ) : view === "inbox" ? (
             <InboxView />
           ) : view === "reminders" ? (

@@ -1,4 +1,6 @@
 import { useLayoutEffect } from "preact/hooks"
+import { isListView } from "../filters.ts"
+import { lastSearch } from "../listRoute.ts"
 import { completeTask } from "../stores/completion.ts"
 import { selectedId, visibleTasks } from "../stores/tasks.ts"
 import { editorTarget, helpOpen, navigate, route } from "../ui.ts"
@@ -10,7 +12,8 @@ export const SHORTCUTS: ReadonlyArray<readonly [string, string]> = [
   ["j / k", "Next / previous task"],
   ["x", "Complete (or reopen) the selected task"],
   ["e or Enter", "Edit the selected task"],
-  ["g then i", "Go to suggestions"],
+  ["g then d / u / t", "Go to Today / Upcoming / all tasks"],
+  ["g then i / r / s", "Go to suggestions / reminders / settings"],
   ["?", "Show this help"],
   ["Esc", "Leave a field, close a dialog"],
 ]
@@ -47,6 +50,11 @@ const focusSoon = (id: string) => {
   else requestAnimationFrame(() => document.getElementById(id)?.focus())
 }
 
+/** Stays on the list on screen; from another screen, goes to all tasks. */
+const toAList = () => {
+  if (!isListView(route.value)) navigate("tasks", lastSearch.value.tasks)
+}
+
 /** Single-key shortcuts, off while typing in a field or while a dialog is open. */
 export const useShortcuts = () => {
   // A layout effect: the listener is in place by the time the shell is painted, so a key pressed as soon as the
@@ -60,7 +68,9 @@ export const useShortcuts = () => {
       if (pendingG) {
         pendingG = false
         if (key === "i") navigate("inbox")
-        else if (key === "t") navigate("tasks")
+        else if (key === "d") navigate("today", lastSearch.value.today)
+        else if (key === "u") navigate("upcoming", lastSearch.value.upcoming)
+        else if (key === "t") navigate("tasks", lastSearch.value.tasks)
         else if (key === "r") navigate("reminders")
         else if (key === "s") navigate("settings")
         return
@@ -68,23 +78,23 @@ export const useShortcuts = () => {
       switch (key) {
         case "n":
           e.preventDefault()
-          navigate("tasks")
+          toAList()
           focusSoon("quick-add")
           break
         case "/":
           e.preventDefault()
-          navigate("tasks")
+          toAList()
           focusSoon("search")
           break
         case "j":
         case "k":
-          if (route.value !== "tasks") return
+          if (!isListView(route.value)) return
           e.preventDefault()
           moveSelection(key === "j" ? 1 : -1)
           break
         case "x": {
           const task = visibleTasks.value.find((t) => t.id === selectedId.value)
-          if (!task || route.value !== "tasks") return
+          if (!task || !isListView(route.value)) return
           e.preventDefault()
           // Keep the cursor on the list: select the row that takes this one's place.
           const items = visibleTasks.value
@@ -100,7 +110,7 @@ export const useShortcuts = () => {
         }
         case "e": {
           const task = visibleTasks.value.find((t) => t.id === selectedId.value)
-          if (!task || route.value !== "tasks") return
+          if (!task || !isListView(route.value)) return
           e.preventDefault()
           editorTarget.value = { mode: "edit", task }
           break

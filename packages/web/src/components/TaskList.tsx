@@ -1,9 +1,8 @@
 import { useComputed, useSignalEffect } from "@preact/signals"
 import type { Task } from "@todo/contracts"
 import { useEffect, useLayoutEffect, useRef } from "preact/hooks"
-import { describeRule } from "../recurrence.ts"
-import { now } from "../stores/clock.ts"
-import { completeTask } from "../stores/completion.ts"
+import { dayOf, daysOf, isByDay, type ListView, OVERDUE } from "../filters.ts"
+import { now, today } from "../stores/clock.ts"
 import { timeZone } from "../stores/settings.ts"
 import { suggestions } from "../stores/suggestions.ts"
 import {
@@ -17,83 +16,15 @@ import {
   selectedId,
   sortedTasks,
   tasks,
+  view,
   visibleTasks,
 } from "../stores/tasks.ts"
-import { formatDue } from "../time.ts"
-import { editorTarget, hrefOf, navigate } from "../ui.ts"
-import { Icon, memo } from "./common.tsx"
+import { addDays, formatDay } from "../time.ts"
+import { hrefOf, navigate } from "../ui.ts"
+import { Icon } from "./common.tsx"
+import { TaskRow } from "./TaskRow.tsx"
 
-/** The task list: one row per task, filtered in place, with infinite scroll. */
-
-interface RowProps {
-  readonly task: Task
-  readonly selected: boolean
-  readonly tz: string
-  readonly nowMs: number
-}
-
-const TaskRow = memo(({ task, selected, tz, nowMs }: RowProps) => {
-  const overdue = !task.completed && task.dueDate !== null && Date.parse(task.dueDate) < nowMs
-  return (
-    <li
-      id={`task-${task.id}`}
-      class={`task${task.completed ? " done" : ""}${selected ? " selected" : ""}`}
-      data-task-id={task.id}
-      tabIndex={selected ? 0 : -1}
-      aria-current={selected ? "true" : undefined}
-      onFocus={() => {
-        selectedId.value = task.id
-      }}
-      onKeyDown={(e) => {
-        if (e.key === "Enter" && e.target === e.currentTarget) editorTarget.value = { mode: "edit", task }
-      }}
-    >
-      <input
-        type="checkbox"
-        class="check"
-        checked={task.completed}
-        aria-label={task.completed ? `Reopen "${task.title}"` : `Complete "${task.title}"`}
-        onChange={() => void completeTask(task)}
-      />
-      <div class="task-body">
-        <button
-          type="button"
-          class="task-title"
-          onClick={() => (editorTarget.value = { mode: "edit", task })}
-        >
-          {task.title}
-        </button>
-        <div class="meta">
-          <span class={`prio prio-${task.priority}`} data-kind="priority">
-            {task.priority}
-          </span>
-          {task.dueDate && (
-            <span class={`due${overdue ? " overdue" : ""}`} data-kind="due">
-              <Icon name="clock" />
-              <time dateTime={task.dueDate}>{formatDue(task.dueDate, tz, nowMs)}</time>
-              {overdue && <span class="sr-only"> (overdue)</span>}
-            </span>
-          )}
-          {task.remindAt && !task.completed && (
-            <span class="remind" title={`Reminder ${formatDue(task.remindAt, tz, nowMs)}`}>
-              <Icon name="bell" label={`Reminder ${formatDue(task.remindAt, tz, nowMs)}`} />
-            </span>
-          )}
-          {task.recurrence && (
-            <span class="repeat" data-kind="recurrence" title={task.recurrence}>
-              <Icon name="repeat" /> {describeRule(task.recurrence)}
-            </span>
-          )}
-          {task.tags.map((t) => (
-            <span class="tag" data-kind="tag" key={t}>
-              #{t}
-            </span>
-          ))}
-        </div>
-      </div>
-    </li>
-  )
-})
+/** The task list: one row per task, filtered in place (or under one heading per day), with infinite scroll. */
 
 const SuggestionBanner = () => {
   const n = suggestions.value.length
@@ -158,7 +89,61 @@ const Rows = ({ label, empty }: { label: string; empty: boolean }) => {
   )
 }
 
+/** "Today", "Tomorrow" or "Sat 5 Dec": the heading of a day in a by-day view. */
+const dayHeading = (day: string, todayKey: string) =>
+  day === OVERDUE ? "Overdue" : day === todayKey ? "Today" : day === addDays(todayKey, 1) ? "Tomorrow" : null
+
+/**
+ * Today (overdue, then today) and Upcoming (each of the seven days, empty ones included, so the week reads like a
+ * calendar). These lists are short, so they render the matching tasks directly.
+ */
+const ByDay = ({ v }: { v: ListView }) => {
+  const items = visibleTasks.value
+  const tz = timeZone.value
+  const todayKey = today.value
+  const selected = selectedId.value
+  const nowMs = now.value
+  const groups = new Map<string, Array<Task>>()
+  for (const t of items) {
+    const day = dayOf(t, tz, todayKey)
+    const group = groups.get(day)
+    if (group) group.push(t)
+    else groups.set(day, [t])
+  }
+  return (
+    <>
+      {daysOf(v, todayKey).map((day) => {
+        const list = groups.get(day) ?? []
+        if (day === OVERDUE && list.length === 0) return null
+        const id = `day-${day || "overdue"}`
+        const word = dayHeading(day, todayKey)
+        const date = day === OVERDUE ? null : formatDay(day, todayKey)
+        const label = [word, date].filter(Boolean).join(" ")
+        return (
+          <section class="day" key={id} aria-labelledby={id} data-day={day || "overdue"}>
+            <h2 id={id} class="day-heading">
+              {word ?? date}
+              {word && date ? <span class="muted"> {date}</span> : null}
+            </h2>
+            {list.length > 0 ? (
+              <ul class="tasks" aria-label={`${label} (${list.length})`}>
+                {list.map((t) => (
+                  <TaskRow key={t.id} task={t} selected={t.id === selected} tz={tz} nowMs={nowMs} />
+                ))}
+              </ul>
+            ) : (
+              <p class="day-empty">{v === "today" ? "Nothing due today." : "Nothing planned."}</p>
+            )}
+          </section>
+        )
+      })}
+    </>
+  )
+}
+
 export const TaskList = () => {
+  const v = view.value
+  const byDay = isByDay(v)
   const items = visibleTasks.value
   const sentinel = useRef<HTMLDivElement>(null)
   const hasMore = nextCursor.value !== null
@@ -181,9 +166,6 @@ export const TaskList = () => {
   const loading = listState.value === "loading" && total.value === 0
   return (
     <section class="task-list" aria-labelledby="tasks-heading">
-      <h1 id="tasks-heading" class="sr-only">
-        Tasks
-      </h1>
       <SuggestionBanner />
       {listError.value && (
         <p class="form-error" role="alert">
@@ -194,6 +176,8 @@ export const TaskList = () => {
         <p class="muted" role="status">
           Loading tasks…
         </p>
+      ) : byDay ? (
+        <ByDay v={v} />
       ) : items.length === 0 ? (
         <div class="empty" role="status">
           {activeFilterCount.value > 0 || filters.value.q ? (
@@ -205,7 +189,8 @@ export const TaskList = () => {
           )}
         </div>
       ) : null}
-      <Rows label={`Tasks (${items.length}${hasMore ? "+" : ""})`} empty={items.length === 0} />
+      {/* The long list keeps every loaded row and hides what a filter leaves out (see Rows). */}
+      {!byDay && <Rows label={`Tasks (${items.length}${hasMore ? "+" : ""})`} empty={items.length === 0} />}
       <div ref={sentinel} class="sentinel" aria-hidden="true" />
       {hasMore && (
         <button

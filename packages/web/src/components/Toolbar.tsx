@@ -1,14 +1,6 @@
 import type { Priority } from "@todo/contracts"
-import {
-  activeFilterCount,
-  DEFAULT_ORDER,
-  defaultFilters,
-  filters,
-  PRIORITIES,
-  type SortKey,
-  setFilters,
-  tagCounts,
-} from "../stores/tasks.ts"
+import { DEFAULT_ORDER, PRIORITIES, type SortKey } from "../filters.ts"
+import { activeFilterCount, clearFilters, filters, setFilters, tagCounts, view } from "../stores/tasks.ts"
 import { Icon } from "./common.tsx"
 
 /** Search, status, sort and the filters panel above the list. */
@@ -26,6 +18,8 @@ const toggle = <A,>(xs: ReadonlyArray<A>, x: A) => (xs.includes(x) ? xs.filter((
 export const Toolbar = () => {
   const f = filters.value
   const count = activeFilterCount.value
+  // Today and Upcoming are due-date windows of their own; a due range belongs to the Tasks view.
+  const allTasks = view.value === "tasks"
   return (
     <section class="toolbar" aria-label="Search and filters">
       <div class="search">
@@ -134,43 +128,41 @@ export const Toolbar = () => {
               ))}
             </div>
           </fieldset>
-          <fieldset>
-            <legend>Due</legend>
-            <div class="due-range">
-              <label>
-                From{" "}
+          {allTasks && (
+            <fieldset>
+              <legend>Due</legend>
+              <div class="due-range">
+                <label>
+                  From{" "}
+                  <input
+                    type="date"
+                    value={f.dueFrom}
+                    onChange={(e) => setFilters({ dueFrom: e.currentTarget.value })}
+                  />
+                </label>
+                <label>
+                  To{" "}
+                  <input
+                    type="date"
+                    value={f.dueTo}
+                    onChange={(e) => setFilters({ dueTo: e.currentTarget.value })}
+                  />
+                </label>
+              </div>
+              <label class="check-label">
                 <input
-                  type="date"
-                  value={f.dueFrom}
-                  onChange={(e) => setFilters({ dueFrom: e.currentTarget.value })}
+                  type="checkbox"
+                  checked={f.overdue}
+                  onChange={(e) => {
+                    performance.mark("filter-start")
+                    setFilters({ overdue: e.currentTarget.checked })
+                  }}
                 />
+                Overdue only
               </label>
-              <label>
-                To{" "}
-                <input
-                  type="date"
-                  value={f.dueTo}
-                  onChange={(e) => setFilters({ dueTo: e.currentTarget.value })}
-                />
-              </label>
-            </div>
-            <label class="check-label">
-              <input
-                type="checkbox"
-                checked={f.overdue}
-                onChange={(e) => {
-                  performance.mark("filter-start")
-                  setFilters({ overdue: e.currentTarget.checked })
-                }}
-              />
-              Overdue only
-            </label>
-          </fieldset>
-          <button
-            type="button"
-            disabled={count === 0 && !f.q}
-            onClick={() => setFilters({ ...defaultFilters, sort: f.sort, order: f.order })}
-          >
+            </fieldset>
+          )}
+          <button type="button" disabled={count === 0 && !f.q} onClick={clearFilters}>
             Clear filters
           </button>
         </div>

@@ -1,53 +1,28 @@
 import { batch, computed, signal } from "@preact/signals"
-import type { Priority, Task } from "@todo/contracts"
+import type { Task } from "@todo/contracts"
 import { call, client, describeProblem } from "../api.ts"
-import { startOfDay } from "../time.ts"
-import { now } from "./clock.ts"
+import {
+  activeFilterCount as countFilters,
+  comparator,
+  dayOf,
+  defaultFilters,
+  defaultsOf,
+  type Filters,
+  isByDay,
+  type ListView,
+  matcher,
+  serverQuery,
+  windowOf,
+} from "../filters.ts"
+import { now, today } from "./clock.ts"
 import { timeZone } from "./settings.ts"
 
-/** The task list: filters, the loaded pages, and tasks known from elsewhere (a suggestion's, a reminder's). */
+/**
+ * The task list on screen: which view (Tasks, Today, Upcoming) with which filters, the loaded pages, and tasks known
+ * from elsewhere (a suggestion's, a reminder's).
+ */
 
-// ---------------------------------------------------------------------------------------------------------------
-// Filters and the task list
-
-export type SortKey = "createdAt" | "dueDate" | "priority" | "updatedAt" | "title"
-export interface Filters {
-  readonly q: string
-  readonly status: "open" | "completed" | "all"
-  readonly priority: ReadonlyArray<Priority>
-  readonly tags: ReadonlyArray<string>
-  /** Calendar days `YYYY-MM-DD`, both inclusive, in the user's zone. */
-  readonly dueFrom: string
-  readonly dueTo: string
-  readonly overdue: boolean
-  readonly sort: SortKey
-  readonly order: "asc" | "desc"
-}
-
-export const DEFAULT_ORDER: Record<SortKey, "asc" | "desc"> = {
-  createdAt: "desc",
-  dueDate: "asc",
-  priority: "desc",
-  updatedAt: "desc",
-  title: "asc",
-}
-
-export const defaultFilters: Filters = {
-  q: "",
-  status: "open",
-  priority: [],
-  tags: [],
-  dueFrom: "",
-  dueTo: "",
-  overdue: false,
-  sort: "createdAt",
-  order: "desc",
-}
-
-export const PAGE_SIZE = 100
-export const PRIORITIES: ReadonlyArray<Priority> = ["urgent", "high", "medium", "low"]
-const PRIORITY_RANK: Record<Priority, number> = { low: 0, medium: 1, high: 2, urgent: 3 }
-
+export const view = signal<ListView>("tasks")
 export const filters = signal<Filters>(defaultFilters)
 export const tasks = signal<ReadonlyArray<Task>>([])
 export const nextCursor = signal<string | null>(null)
@@ -57,128 +32,50 @@ export const selectedId = signal<string | null>(null)
 
 export const tagCounts = signal<ReadonlyArray<{ tag: string; count: number }>>([])
 
-const wordsOf = (s: string) =>
-  s
-    .toLowerCase()
-    .split(/[^\p{L}\p{N}_]+/u)
-    .filter((w) => w.length > 0)
-
-const searchWords = new WeakMap<Task, ReadonlyArray<string>>()
-const wordsOfTask = (t: Task) => {
-  let words = searchWords.get(t)
-  if (!words) {
-    words = wordsOf(`${t.title} ${t.tags.join(" ")} ${t.description ?? ""}`)
-    searchWords.set(t, words)
-  }
-  return words
-}
+/** The due dates the current view admits, in the user's zone as of today. */
+export const currentWindow = computed(() => windowOf(view.value, filters.value, timeZone.value, today.value))
 
 /**
- * The server's filter, run on the tasks already loaded: the list answers a keystroke at once and the server's
- * answer (which may hold more) replaces it moments later. Search matches like the server's: every word is a prefix
- * of a word in the title, tags or description.
+ * The loaded tasks in the order the server would give them (in a by-day view, day by day first). Re-sorted only
+ * when the tasks, the sort or the day change, not on every filter keystroke.
  */
-export const matcher = (f: Filters, tz: string, nowMs: number) => {
-  const words = wordsOf(f.q).slice(0, 16)
-  const from = f.dueFrom ? startOfDay(f.dueFrom, tz) : null
-  const to = f.dueTo ? startOfDay(f.dueTo, tz, 1) : null
-  const fromMs = from ? Date.parse(from) : null
-  const toMs = to ? Date.parse(to) : null
-  const priorities = new Set(f.priority)
-  const tags = new Set(f.tags)
-  return (t: Task) => {
-    if (f.status === "open" && t.completed) return false
-    if (f.status === "completed" && !t.completed) return false
-    if (priorities.size > 0 && !priorities.has(t.priority)) return false
-    if (tags.size > 0 && !t.tags.some((tag) => tags.has(tag))) return false
-    const due = t.dueDate ? Date.parse(t.dueDate) : null
-    if (fromMs !== null && (due === null || due < fromMs)) return false
-    if (toMs !== null && (due === null || due >= toMs)) return false
-    if (f.overdue && (t.completed || due === null || due >= nowMs)) return false
-    if (words.length > 0) {
-      const have = wordsOfTask(t)
-      for (const w of words) if (!have.some((h) => h.startsWith(w))) return false
-    }
-    return true
-  }
-}
-
-export const comparator = (f: Filters) => {
-  const dir = f.order === "asc" ? 1 : -1
-  const byId = (a: Task, b: Task) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) * dir
-  switch (f.sort) {
-    case "dueDate":
-      return (a: Task, b: Task) => {
-        // Tasks without a due date come last whichever way you sort (as the server does).
-        if (a.dueDate === b.dueDate) return byId(a, b)
-        if (a.dueDate === null) return 1
-        if (b.dueDate === null) return -1
-        return (Date.parse(a.dueDate) - Date.parse(b.dueDate)) * dir || byId(a, b)
-      }
-    case "priority":
-      return (a: Task, b: Task) => (PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority]) * dir || byId(a, b)
-    case "title":
-      return (a: Task, b: Task) => {
-        const x = a.title.toLowerCase()
-        const y = b.title.toLowerCase()
-        return (x < y ? -1 : x > y ? 1 : 0) * dir || byId(a, b)
-      }
-    case "updatedAt":
-      return (a: Task, b: Task) => (Date.parse(a.updatedAt) - Date.parse(b.updatedAt)) * dir || byId(a, b)
-    default:
-      return (a: Task, b: Task) => (Date.parse(a.createdAt) - Date.parse(b.createdAt)) * dir || byId(a, b)
-  }
-}
-
-/** The loaded tasks in the order the server would give them. Re-sorted only when the tasks or the sort change. */
-const sortKey = computed(() => `${filters.value.sort}:${filters.value.order}`)
+const orderKey = computed(() => {
+  const v = view.value
+  return `${v}:${filters.value.sort}:${filters.value.order}${isByDay(v) ? `:${today.value}:${timeZone.value}` : ""}`
+})
 export const sortedTasks = computed(() => {
-  void sortKey.value
-  return tasks.value.slice().sort(comparator(filters.peek()))
+  void orderKey.value
+  const list = tasks.value.slice()
+  const byFilter = comparator(filters.peek())
+  if (!isByDay(view.peek())) return list.sort(byFilter)
+  const tz = timeZone.peek()
+  const day = today.peek()
+  const days = new Map(list.map((t) => [t, dayOf(t, tz, day)]))
+  return list.sort((a, b) => {
+    const x = days.get(a)!
+    const y = days.get(b)!
+    return x < y ? -1 : x > y ? 1 : byFilter(a, b)
+  })
 })
 
-/** Whether a loaded task passes the current filters. */
-export const currentMatcher = computed(() => matcher(filters.value, timeZone.value, now.value))
+/** Whether a loaded task passes the current view's filters. */
+export const currentMatcher = computed(() =>
+  matcher(filters.value, currentWindow.value, now.value, view.value),
+)
 
-/** The tasks on screen: the loaded ones, filtered and sorted as the server would. */
+/** The tasks on screen, in the order they show: the loaded ones, filtered and sorted as the server would. */
 export const visibleTasks = computed(() => sortedTasks.value.filter(currentMatcher.value))
 
-export const activeFilterCount = computed(() => {
-  const f = filters.value
-  return (
-    (f.status !== "open" ? 1 : 0) +
-    f.priority.length +
-    f.tags.length +
-    (f.dueFrom ? 1 : 0) +
-    (f.dueTo ? 1 : 0) +
-    (f.overdue ? 1 : 0)
-  )
-})
+export const activeFilterCount = computed(() => countFilters(filters.value, view.value))
 
-const serverQuery = (f: Filters, tz: string) => {
-  const q = f.q.trim()
-  const dueAfter = f.dueFrom ? startOfDay(f.dueFrom, tz) : null
-  const dueBefore = f.dueTo ? startOfDay(f.dueTo, tz, 1) : null
-  return {
-    ...(q && wordsOf(q).length > 0 ? { q: q.slice(0, 200) } : {}),
-    status: f.status,
-    ...(f.priority.length > 0 ? { priority: [...f.priority] } : {}),
-    ...(f.tags.length > 0 ? { tag: [...f.tags] } : {}),
-    ...(dueAfter ? { dueAfter } : {}),
-    ...(dueBefore ? { dueBefore } : {}),
-    ...(f.overdue ? { overdue: "true" as const } : {}),
-    sort: f.sort,
-    order: f.order,
-    limit: String(PAGE_SIZE),
-  }
-}
+const currentQuery = () => serverQuery(filters.value, currentWindow.value, view.value)
 
 let listSeq = 0
 
 export const reloadTasks = async () => {
   const seq = ++listSeq
   listState.value = "loading"
-  const res = await call(() => client.api.tasks.list({ query: serverQuery(filters.value, timeZone.value) }))
+  const res = await call(() => client.api.tasks.list({ query: currentQuery() }))
   if (seq !== listSeq) return
   batch(() => {
     listState.value = "idle"
@@ -197,9 +94,7 @@ export const loadMore = async () => {
   if (!cursor || listState.value !== "idle") return
   const seq = listSeq
   listState.value = "loading-more"
-  const res = await call(() =>
-    client.api.tasks.list({ query: { ...serverQuery(filters.value, timeZone.value), cursor } }),
-  )
+  const res = await call(() => client.api.tasks.list({ query: { ...currentQuery(), cursor } }))
   if (seq !== listSeq) return
   batch(() => {
     listState.value = "idle"
@@ -224,6 +119,26 @@ export const setFilters = (patch: Partial<Filters>, delayMs = 0) => {
   clearTimeout(reloadTimer)
   reloadTimer = setTimeout(() => void reloadTasks(), delayMs)
 }
+
+/** Shows a list view with the given filters (a navigation, or an address opened as is); `load` asks the server. */
+export const showView = (v: ListView, f: Filters, load = true) => {
+  batch(() => {
+    view.value = v
+    filters.value = f
+    selectedId.value = null
+  })
+  clearTimeout(reloadTimer)
+  if (load) void reloadTasks()
+}
+
+/** Back to the view's own filters, keeping the order the user picked. */
+export const clearFilters = () => {
+  const f = filters.value
+  setFilters({ ...defaultsOf(view.value), sort: f.sort, order: f.order })
+}
+
+/** Whether a task would show in the current view (say, one just added). */
+export const inCurrentView = (t: Task) => currentMatcher.peek()(t)
 
 /** Tasks that are not in the list but that a suggestion or notification mentions. */
 export const otherTasks = signal<ReadonlyMap<string, Task>>(new Map())
@@ -288,7 +203,7 @@ export const reloadTags = async () => {
 /** Forget the signed-in user's tasks. */
 export const clearTasks = () => {
   batch(() => {
-    filters.value = defaultFilters
+    filters.value = defaultsOf(view.value)
     tasks.value = []
     nextCursor.value = null
     listError.value = null
