@@ -279,6 +279,28 @@ layer(TestDatabaseLive(6))("reminder agent", (it) => {
     }).pipe(withAgents()),
   )
 
+  it.effect(
+    "a reminder on a task created without a due date fires at its second, not at the next re-read",
+    () =>
+      Effect.gen(function* () {
+        yield* settle
+        const user = yield* seedUser()
+        // Created after the scheduler went to sleep with nothing planned (until the 30-second re-read).
+        const task = yield* seedTask(user, {
+          title: "Stretch",
+          remindAt: new Date(NOW + 5_000).toISOString(),
+        })
+        yield* deliver(created(user, task, null))
+        yield* settle
+        yield* TestClock.adjust("5 seconds")
+        yield* settle
+        assert.deepStrictEqual(
+          (yield* notifications(task)).map((n) => n.title),
+          ["Stretch"],
+        )
+      }).pipe(withAgents()),
+  )
+
   it.effect("a reminder missed while no agent ran fires at start-up, once across restarts", () =>
     Effect.gen(function* () {
       yield* TestClock.setTime(NOW)
