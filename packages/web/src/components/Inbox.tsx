@@ -1,6 +1,5 @@
 import type { Suggestion } from "@todo/contracts"
 import { useSignal } from "@preact/signals"
-import { markNotificationRead, notifications, notificationsAvailable } from "../stores/notifications.ts"
 import { timeZone } from "../stores/settings.ts"
 import {
   acceptSuggestion,
@@ -12,7 +11,6 @@ import {
 import { findTask, otherTasks, tasks } from "../stores/tasks.ts"
 import { formatAgo, formatDue } from "../time.ts"
 import { editorTarget } from "../ui.ts"
-import { Icon } from "./common.tsx"
 
 const TYPE_LABEL: Record<Suggestion["type"], string> = {
   overdue: "Overdue",
@@ -126,66 +124,6 @@ export const InboxView = () => {
           {items.map((s) => (
             <SuggestionCard key={s.id} s={s} />
           ))}
-        </ul>
-      )}
-    </section>
-  )
-}
-
-/** Reminder notifications, newest first. */
-export const RemindersView = () => {
-  const items = notifications.value
-  void tasks.value
-  void otherTasks.value
-  return (
-    <section aria-labelledby="reminders-heading" class="page">
-      <h1 id="reminders-heading">Reminders</h1>
-      {!notificationsAvailable.value ? (
-        <p class="notice" role="status">
-          Reminders are not available on this server yet. Reminder times you set on tasks are kept and will be
-          delivered once they are.
-        </p>
-      ) : items.length === 0 ? (
-        <p class="empty" role="status">
-          No reminders yet. Set a reminder time on a task and it will show up here.
-        </p>
-      ) : (
-        <ul class="cards" aria-label="Reminders">
-          {items.map((n) => {
-            const task = n.taskId ? findTask(n.taskId) : undefined
-            return (
-              <li
-                key={n.id}
-                class={`card notification${n.readAt ? " read" : ""}`}
-                data-notification-id={n.id}
-              >
-                <div class="card-head">
-                  <span class="kind kind-reminder">
-                    <Icon name="bell" /> {n.readAt ? "Reminder" : "New reminder"}
-                  </span>
-                  <span class="muted">{formatAgo(n.createdAt)}</span>
-                </div>
-                <h2 class="card-title">{n.title}</h2>
-                <p>{n.message}</p>
-                <div class="card-actions">
-                  {!n.readAt && (
-                    <button type="button" onClick={() => void markNotificationRead(n)}>
-                      Mark as read
-                    </button>
-                  )}
-                  {task && (
-                    <button
-                      type="button"
-                      class="link"
-                      onClick={() => (editorTarget.value = { mode: "edit", task })}
-                    >
-                      Open task
-                    </button>
-                  )}
-                </div>
-              </li>
-            )
-          })}
         </ul>
       )}
     </section>

@@ -1,5 +1,5 @@
 import { batch } from "@preact/signals"
-import { clearNotifications, reloadNotifications } from "./notifications.ts"
+import { clearNotifications, reloadNotifications, scheduledMayHaveChanged } from "./notifications.ts"
 import { clearSettings, reloadSettings } from "./settings.ts"
 import { clearSuggestions, reloadSuggestions } from "./suggestions.ts"
 import { clearTasks, reloadTags, reloadTasks } from "./tasks.ts"
@@ -24,4 +24,5 @@ export const refreshAll = () => {
   void reloadSuggestions()
   void reloadNotifications()
   void reloadTags()
+  scheduledMayHaveChanged()
 }
