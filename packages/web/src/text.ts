@@ -1,4 +1,9 @@
+import type { Priority } from "@todo/contracts"
+
 /** Text shown about a task, without I/O. */
+
+/** A priority as the app writes it, everywhere: "High". */
+export const priorityLabel = (p: Priority): string => `${p.charAt(0).toUpperCase()}${p.slice(1)}`
 
 /** The first line of a description that has any text, for the row under the title (the rest is in the editor). */
 export const firstLine = (description: string | null): string | null => {

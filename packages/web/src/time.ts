@@ -141,43 +141,29 @@ export const formatDay = (day: string, today: string): string => {
 }
 
 const dayNumber = (p: LocalParts) => Math.floor(Date.UTC(p.year, p.month - 1, p.day) / 86_400_000)
-
-const labelFormatters = new Map<string, Intl.DateTimeFormat>()
-const labelFormatter = (tz: string, kind: "time" | "weekday" | "date" | "year") => {
-  const key = `${tz}|${kind}`
-  let f = labelFormatters.get(key)
-  if (!f) {
-    const options: Intl.DateTimeFormatOptions =
-      kind === "time"
-        ? { hour: "numeric", minute: "2-digit" }
-        : kind === "weekday"
-          ? { weekday: "short" }
-          : kind === "date"
-            ? { weekday: "short", day: "numeric", month: "short" }
-            : { day: "numeric", month: "short", year: "numeric" }
-    f = new Intl.DateTimeFormat(undefined, { timeZone: tz, ...options })
-    labelFormatters.set(key, f)
-  }
-  return f
-}
+const dayOfParts = (p: LocalParts) => `${p.year}-${pad(p.month)}-${pad(p.day)}`
+const clock = (p: LocalParts) => `${pad(p.hour)}:${pad(p.minute)}`
 
 /**
- * A short label for a due date: "Today 9:00 AM", "Tomorrow 9:00 AM", "Yesterday 5:00 PM", "Thu 9:00 AM" within a week,
- * else "Mon, Dec 1 9:00 AM" (with the year when it is not this year).
+ * One way of writing a date and time everywhere, the way the agents' messages write them: "Tue 24 Nov 09:00", with
+ * the year when it is not this year ("Fri 1 Jan 2027 09:00"). Fixed English names and a 24-hour clock, so a
+ * suggestion's proposal and its message read the same whatever the browser's locale.
  */
+export const formatDate = (iso: string, tz: string, now = Date.now()): string => {
+  const ms = Date.parse(iso)
+  if (Number.isNaN(ms)) return iso
+  const at = localParts(ms, tz)
+  return `${formatDay(dayOfParts(at), localDay(now, tz))} ${clock(at)}`
+}
+
+/** The same, with "Today", "Tomorrow" and "Yesterday" for the days next to today: "Tomorrow 09:00". */
 export const formatDue = (iso: string, tz: string, now = Date.now()): string => {
   const ms = Date.parse(iso)
   if (Number.isNaN(ms)) return iso
   const at = localParts(ms, tz)
-  const today = localParts(now, tz)
-  const diff = dayNumber(at) - dayNumber(today)
-  const time = labelFormatter(tz, "time").format(ms)
-  if (diff === 0) return `Today ${time}`
-  if (diff === 1) return `Tomorrow ${time}`
-  if (diff === -1) return `Yesterday ${time}`
-  if (diff > 1 && diff < 7) return `${labelFormatter(tz, "weekday").format(ms)} ${time}`
-  if (at.year !== today.year) return `${labelFormatter(tz, "year").format(ms)} ${time}`
-  return `${labelFormatter(tz, "date").format(ms)} ${time}`
+  const diff = dayNumber(at) - dayNumber(localParts(now, tz))
+  const word = diff === 0 ? "Today" : diff === 1 ? "Tomorrow" : diff === -1 ? "Yesterday" : null
+  return word ? `${word} ${clock(at)}` : formatDate(iso, tz, now)
 }
 
 /** "5 min ago", "3 h ago", "2 d ago" for notification and suggestion timestamps. */

@@ -18,6 +18,7 @@ import { showToast } from "../stores/toasts.ts"
 import { fromInputValue, toInputValue } from "../time.ts"
 import type { EditorTarget } from "../ui.ts"
 import { PRIORITIES } from "../filters.ts"
+import { priorityLabel } from "../text.ts"
 import { FieldError, Icon, invalidProps, Modal } from "./common.tsx"
 
 interface Form {
@@ -261,13 +262,13 @@ export const Editor = ({ target, onClose }: { target: EditorTarget; onClose: () 
             >
               {PRIORITIES.map((p) => (
                 <option key={p} value={p}>
-                  {p}
+                  {priorityLabel(p)}
                 </option>
               ))}
             </select>
             <FieldError id="edit-priority-error" message={errors.priority} />
           </div>
-          <div class="field">
+          <div class="field when">
             <label for="edit-due">Due</label>
             <input
               id="edit-due"
@@ -278,7 +279,7 @@ export const Editor = ({ target, onClose }: { target: EditorTarget; onClose: () 
             />
             <FieldError id="edit-due-error" message={errors.dueDate} />
           </div>
-          <div class="field">
+          <div class="field when">
             <label for="edit-remind">Reminder</label>
             <input
               id="edit-remind"

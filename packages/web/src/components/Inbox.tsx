@@ -9,7 +9,8 @@ import {
   suggestionsLoaded,
 } from "../stores/suggestions.ts"
 import { findTask, otherTasks, tasks } from "../stores/tasks.ts"
-import { formatAgo, formatDue } from "../time.ts"
+import { priorityLabel } from "../text.ts"
+import { formatAgo, formatDate } from "../time.ts"
 import { editorTarget } from "../ui.ts"
 
 const TYPE_LABEL: Record<Suggestion["type"], string> = {
@@ -36,7 +37,9 @@ const SuggestionCard = ({ s }: { s: Suggestion }) => {
     <li class="card suggestion" data-suggestion-id={s.id} aria-labelledby={`sugg-${s.id}`}>
       <div class="card-head">
         <span class={`kind kind-${s.type}`}>{TYPE_LABEL[s.type]}</span>
-        <span class="muted">{formatAgo(s.createdAt)}</span>
+        <span class="muted" title={formatDate(s.createdAt, tz)}>
+          {formatAgo(s.createdAt)}
+        </span>
       </div>
       <h2 id={`sugg-${s.id}`} class="card-title">
         {title}
@@ -47,17 +50,17 @@ const SuggestionCard = ({ s }: { s: Suggestion }) => {
         {change.dueDate !== undefined && (
           <>
             <dt>Due date</dt>
-            <dd>
+            <dd data-kind="due-change">
               {task?.dueDate ? (
                 <>
                   <s>
-                    <time dateTime={task.dueDate}>{formatDue(task.dueDate, tz)}</time>
-                  </s>{" "}
-                  →{" "}
+                    <time dateTime={task.dueDate}>{formatDate(task.dueDate, tz)}</time>
+                  </s>
+                  {" → "}
                 </>
               ) : null}
               {change.dueDate ? (
-                <time dateTime={change.dueDate}>{formatDue(change.dueDate, tz)}</time>
+                <time dateTime={change.dueDate}>{formatDate(change.dueDate, tz)}</time>
               ) : (
                 "no due date"
               )}
@@ -67,9 +70,16 @@ const SuggestionCard = ({ s }: { s: Suggestion }) => {
         {change.priority !== undefined && (
           <>
             <dt>Priority</dt>
-            <dd>
-              {task ? `${task.priority} → ` : ""}
-              <span class={`prio prio-${change.priority}`}>{change.priority}</span>
+            <dd data-kind="priority-change">
+              {task ? (
+                <>
+                  <s>
+                    <span class={`prio prio-${task.priority}`}>{priorityLabel(task.priority)}</span>
+                  </s>
+                  {" → "}
+                </>
+              ) : null}
+              <span class={`prio prio-${change.priority}`}>{priorityLabel(change.priority)}</span>
             </dd>
           </>
         )}

@@ -8,6 +8,7 @@ import { inCurrentView, reloadTags, upsertTask } from "../stores/tasks.ts"
 import { showToast } from "../stores/toasts.ts"
 import { formatDue } from "../time.ts"
 import { editorTarget } from "../ui.ts"
+import { priorityLabel } from "../text.ts"
 import { FieldError, Icon, invalidProps } from "./common.tsx"
 
 /** One line of text becomes a task; a live preview shows what the server understood before anything is saved. */
@@ -31,7 +32,7 @@ const QuickPreview = ({ parse, tz }: { parse: QuickAddParse; tz: string }) => (
     )}
     {parse.priority && (
       <span class={`chip prio prio-${parse.priority}`} data-kind="priority">
-        {parse.priority}
+        {priorityLabel(parse.priority)}
       </span>
     )}
     {parse.tags.map((t) => (

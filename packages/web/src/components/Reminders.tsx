@@ -17,7 +17,7 @@ import {
 } from "../stores/notifications.ts"
 import { timeZone } from "../stores/settings.ts"
 import { findTask, otherTasks, tasks } from "../stores/tasks.ts"
-import { formatAgo, formatDue } from "../time.ts"
+import { formatAgo, formatDate, formatDue } from "../time.ts"
 import { editorTarget } from "../ui.ts"
 import { Icon } from "./common.tsx"
 
@@ -112,6 +112,7 @@ const Scheduled = () => {
 /** Reminders that fired, newest first. */
 const Delivered = () => {
   const items = notifications.value
+  const tz = timeZone.value
   void tasks.value
   void otherTasks.value
   return (
@@ -135,7 +136,9 @@ const Delivered = () => {
                   <span class="kind kind-reminder">
                     <Icon name="bell" /> {n.readAt ? "Reminder" : "New reminder"}
                   </span>
-                  <span class="muted">{formatAgo(n.createdAt)}</span>
+                  <span class="muted" title={formatDate(n.createdAt, tz)}>
+                    {formatAgo(n.createdAt)}
+                  </span>
                 </div>
                 <h3 class="card-title">{n.title}</h3>
                 <p>{n.message}</p>

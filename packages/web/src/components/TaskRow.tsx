@@ -2,7 +2,7 @@ import type { Task } from "@todo/contracts"
 import { describeRule } from "../recurrence.ts"
 import { completeTask } from "../stores/completion.ts"
 import { selectedId } from "../stores/tasks.ts"
-import { firstLine } from "../text.ts"
+import { firstLine, priorityLabel } from "../text.ts"
 import { formatDue } from "../time.ts"
 import { editorTarget } from "../ui.ts"
 import { Icon, memo } from "./common.tsx"
@@ -54,7 +54,7 @@ export const TaskRow = memo(({ task, selected, tz, nowMs }: RowProps) => {
         )}
         <div class="meta">
           <span class={`prio prio-${task.priority}`} data-kind="priority">
-            {task.priority}
+            {priorityLabel(task.priority)}
           </span>
           {task.dueDate && (
             <span class={`due${overdue ? " overdue" : ""}`} data-kind="due">

@@ -1,6 +1,7 @@
 import type { Priority } from "@todo/contracts"
 import { DEFAULT_ORDER, PRIORITIES, type SortKey } from "../filters.ts"
 import { activeFilterCount, clearFilters, filters, setFilters, tagCounts, view } from "../stores/tasks.ts"
+import { priorityLabel } from "../text.ts"
 import { Icon } from "./common.tsx"
 
 /** Search, status, sort and the filters panel above the list. */
@@ -105,7 +106,7 @@ export const Toolbar = () => {
                     setFilters({ priority: toggle<Priority>(f.priority, p) })
                   }}
                 />
-                <span class={`prio prio-${p}`}>{p}</span>
+                <span class={`prio prio-${p}`}>{priorityLabel(p)}</span>
               </label>
             ))}
           </fieldset>
