@@ -133,6 +133,25 @@ describe.skipIf(suite.skipReason !== null)("UI fixes", () => {
     expect(errors).toEqual([])
   })
 
+  it("names a suggestion's task even when the list on screen does not hold it (another view replaced it)", async () => {
+    const session = await signUp(suite.stack.apiUrl, "Viewer")
+    await session.client.api.me.putSettings({ body: { timezone: "UTC", agentsEnabled: true } })
+    const due = inDays(-3, 8)
+    await session.client.api.tasks.create({ body: { title: "Return the library books", dueDate: due } })
+    const { page, errors } = await signedInPage(suite, session)
+    // The suggestion arrives while the task list holds its task; then Upcoming (the next seven days only) replaces
+    // the loaded tasks, and the overdue one is no longer among them.
+    await page.goto("/")
+    await page.locator(".topbar .badge").first().waitFor({ timeout: 15_000 })
+    await page.getByRole("link", { name: "Upcoming" }).click()
+    await page.locator("section.day").nth(6).waitFor()
+    await page.getByRole("link", { name: /Inbox/ }).click()
+    const card = page.locator("li.suggestion").first()
+    await card.locator("h2", { hasText: "Return the library books" }).waitFor()
+    expect(await card.locator('[data-kind="due-change"] s time').getAttribute("datetime")).toBe(due)
+    expect(errors).toEqual([])
+  })
+
   it("says what a too-short password needs, in words, not schema text", async () => {
     const { page, errors } = await suite.open()
     await page.goto("/")

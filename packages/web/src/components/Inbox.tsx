@@ -8,10 +8,10 @@ import {
   suggestionsAvailable,
   suggestionsLoaded,
 } from "../stores/suggestions.ts"
-import { findTask, otherTasks, tasks } from "../stores/tasks.ts"
 import { priorityLabel } from "../text.ts"
 import { formatAgo, formatDate } from "../time.ts"
 import { editorTarget } from "../ui.ts"
+import { useTask } from "./useTask.ts"
 
 const TYPE_LABEL: Record<Suggestion["type"], string> = {
   overdue: "Overdue",
@@ -21,10 +21,7 @@ const TYPE_LABEL: Record<Suggestion["type"], string> = {
 
 const SuggestionCard = ({ s }: { s: Suggestion }) => {
   const busy = useSignal(false)
-  // Reading both lists subscribes the card to them, so the title shows once the task is fetched.
-  void tasks.value
-  void otherTasks.value
-  const task = findTask(s.taskId)
+  const task = useTask(s.taskId)
   const tz = timeZone.value
   const title = task?.title ?? "A task"
   const change = s.proposedChange

@@ -1,3 +1,4 @@
+import type { Notification } from "@todo/contracts"
 import { useEffect } from "preact/hooks"
 import {
   browserNotificationsOn,
@@ -16,10 +17,10 @@ import {
   watchScheduled,
 } from "../stores/notifications.ts"
 import { timeZone } from "../stores/settings.ts"
-import { findTask, otherTasks, tasks } from "../stores/tasks.ts"
 import { formatAgo, formatDate, formatDue } from "../time.ts"
 import { editorTarget } from "../ui.ts"
 import { Icon } from "./common.tsx"
+import { useTask } from "./useTask.ts"
 
 /** The switch for browser notifications: the browser's permission prompt starts only from its button. */
 export const BrowserNotificationsSwitch = () => {
@@ -109,12 +110,41 @@ const Scheduled = () => {
   )
 }
 
+/** One reminder that fired. */
+const DeliveredCard = ({ n, tz }: { n: Notification; tz: string }) => {
+  const task = useTask(n.taskId)
+  return (
+    <li class={`card notification${n.readAt ? " read" : ""}`} data-notification-id={n.id}>
+      <div class="card-head">
+        <span class="kind kind-reminder">
+          <Icon name="bell" /> {n.readAt ? "Reminder" : "New reminder"}
+        </span>
+        <span class="muted" title={formatDate(n.createdAt, tz)}>
+          {formatAgo(n.createdAt)}
+        </span>
+      </div>
+      <h3 class="card-title">{n.title}</h3>
+      <p>{n.message}</p>
+      <div class="card-actions">
+        {!n.readAt && (
+          <button type="button" onClick={() => void markNotificationRead(n)}>
+            Mark as read
+          </button>
+        )}
+        {task && (
+          <button type="button" class="link" onClick={() => (editorTarget.value = { mode: "edit", task })}>
+            Open task
+          </button>
+        )}
+      </div>
+    </li>
+  )
+}
+
 /** Reminders that fired, newest first. */
 const Delivered = () => {
   const items = notifications.value
   const tz = timeZone.value
-  void tasks.value
-  void otherTasks.value
   return (
     <section aria-labelledby="delivered-heading">
       <h2 id="delivered-heading">Delivered</h2>
@@ -124,43 +154,9 @@ const Delivered = () => {
         </p>
       ) : (
         <ul class="cards" aria-label="Delivered reminders">
-          {items.map((n) => {
-            const task = n.taskId ? findTask(n.taskId) : undefined
-            return (
-              <li
-                key={n.id}
-                class={`card notification${n.readAt ? " read" : ""}`}
-                data-notification-id={n.id}
-              >
-                <div class="card-head">
-                  <span class="kind kind-reminder">
-                    <Icon name="bell" /> {n.readAt ? "Reminder" : "New reminder"}
-                  </span>
-                  <span class="muted" title={formatDate(n.createdAt, tz)}>
-                    {formatAgo(n.createdAt)}
-                  </span>
-                </div>
-                <h3 class="card-title">{n.title}</h3>
-                <p>{n.message}</p>
-                <div class="card-actions">
-                  {!n.readAt && (
-                    <button type="button" onClick={() => void markNotificationRead(n)}>
-                      Mark as read
-                    </button>
-                  )}
-                  {task && (
-                    <button
-                      type="button"
-                      class="link"
-                      onClick={() => (editorTarget.value = { mode: "edit", task })}
-                    >
-                      Open task
-                    </button>
-                  )}
-                </div>
-              </li>
-            )
-          })}
+          {items.map((n) => (
+            <DeliveredCard key={n.id} n={n} tz={tz} />
+          ))}
         </ul>
       )}
     </section>
