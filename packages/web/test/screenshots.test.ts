@@ -80,6 +80,13 @@ const seed = async () => {
   })
   await create({ title: "Renew passport", priority: "high", dueDate: at(-1, 9), tags: ["errands"] })
   await create({ title: "Buy milk", priority: "high", dueDate: at(1, 9), tags: ["errands"] })
+  await create({
+    title: "Team stand-up notes",
+    description: "Blockers first, then the release date.\nLink the board.",
+    dueDate: at(0, 23, 30),
+    tags: ["work"],
+  })
+  await create({ title: "Book the dentist", priority: "low", dueDate: at(5, 11), tags: ["health"] })
   await eventually(
     async () => {
       const res = await api.suggestions.list({ query: { status: "pending" } })
@@ -135,12 +142,23 @@ describe.skipIf(suite.skipReason !== null)("screenshots", () => {
         taken.push(`tasks-${suffix}`)
         await page.getByLabel("New task (quick add)").fill("")
 
+        await page.getByRole("link", { name: "Today" }).click()
+        await page.locator('section.day[data-day="overdue"] li.task').first().waitFor()
+        await shoot(page, `today-${suffix}`)
+        taken.push(`today-${suffix}`)
+
+        await page.getByRole("link", { name: "Upcoming" }).click()
+        await page.locator("section.day").nth(6).waitFor()
+        await page.locator("section.day li.task").first().waitFor()
+        await shoot(page, `upcoming-${suffix}`)
+        taken.push(`upcoming-${suffix}`)
+
         await page.getByRole("link", { name: /Inbox/ }).click()
         await page.locator("li.suggestion h2", { hasText: "Renew passport" }).waitFor()
         await shoot(page, `inbox-${suffix}`)
         taken.push(`inbox-${suffix}`)
 
-        await page.getByRole("link", { name: /Tasks/ }).click()
+        await page.getByRole("link", { name: "Tasks", exact: true }).click()
         await page.getByRole("button", { name: "Water the plants" }).click()
         await page.getByRole("dialog", { name: "Edit task" }).locator("#edit-recurrence-summary").waitFor()
         await shoot(page, `editor-${suffix}`)
