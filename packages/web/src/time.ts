@@ -116,21 +116,15 @@ export const addDays = (day: string, n: number): string => {
   return date.toISOString().slice(0, 10)
 }
 
-const WEEKDAY_NAMES = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"] as const
-const MONTH_NAMES = [
-  "Jan",
-  "Feb",
-  "Mar",
-  "Apr",
-  "May",
-  "Jun",
-  "Jul",
-  "Aug",
-  "Sep",
-  "Oct",
-  "Nov",
-  "Dec",
-] as const
+/** English short names, the same in every browser: "Sun"…"Sat", "Jan"…"Dec". */
+const nameFormat = (options: Intl.DateTimeFormatOptions) =>
+  new Intl.DateTimeFormat("en-US", { timeZone: "UTC", ...options })
+const WEEKDAY_NAMES = Array.from({ length: 7 }, (_, d) =>
+  nameFormat({ weekday: "short" }).format(Date.UTC(2023, 0, 1 + d)),
+)
+const MONTH_NAMES = Array.from({ length: 12 }, (_, m) =>
+  nameFormat({ month: "short" }).format(Date.UTC(2023, m, 1)),
+)
 
 /** A calendar day as the app writes dates: "Thu 3 Dec", with the year when it is not `today`'s ("Fri 1 Jan 2027"). */
 export const formatDay = (day: string, today: string): string => {

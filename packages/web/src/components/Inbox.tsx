@@ -10,8 +10,7 @@ import {
 } from "../stores/suggestions.ts"
 import { priorityLabel } from "../text.ts"
 import { formatAgo, formatDate } from "../time.ts"
-import { editorTarget } from "../ui.ts"
-import { useTask } from "./useTask.ts"
+import { OpenTaskButton, useTask } from "./TaskRef.tsx"
 
 const TYPE_LABEL: Record<Suggestion["type"], string> = {
   overdue: "Overdue",
@@ -99,11 +98,7 @@ const SuggestionCard = ({ s }: { s: Suggestion }) => {
         >
           Dismiss
         </button>
-        {task && (
-          <button type="button" class="link" onClick={() => (editorTarget.value = { mode: "edit", task })}>
-            Open task
-          </button>
-        )}
+        {task && <OpenTaskButton task={task} />}
       </div>
     </li>
   )

@@ -18,9 +18,8 @@ import {
 } from "../stores/notifications.ts"
 import { timeZone } from "../stores/settings.ts"
 import { formatAgo, formatDate, formatDue } from "../time.ts"
-import { editorTarget } from "../ui.ts"
 import { Icon } from "./common.tsx"
-import { useTask } from "./useTask.ts"
+import { OpenTaskButton, useTask } from "./TaskRef.tsx"
 
 /** The switch for browser notifications: the browser's permission prompt starts only from its button. */
 export const BrowserNotificationsSwitch = () => {
@@ -93,13 +92,7 @@ const Scheduled = () => {
                 </p>
               )}
               <div class="card-actions">
-                <button
-                  type="button"
-                  class="link"
-                  onClick={() => (editorTarget.value = { mode: "edit", task: t })}
-                >
-                  Open task
-                </button>
+                <OpenTaskButton task={t} />
               </div>
             </li>
           ))}
@@ -131,11 +124,7 @@ const DeliveredCard = ({ n, tz }: { n: Notification; tz: string }) => {
             Mark as read
           </button>
         )}
-        {task && (
-          <button type="button" class="link" onClick={() => (editorTarget.value = { mode: "edit", task })}>
-            Open task
-          </button>
-        )}
+        {task && <OpenTaskButton task={task} />}
       </div>
     </li>
   )
