@@ -114,6 +114,8 @@ export const ListTasksQuery = Schema.Struct({
   tag: Schema.optionalKey(Repeated(Tag)),
   dueBefore: Schema.optionalKey(Instant),
   dueAfter: Schema.optionalKey(Instant),
+  /** Only tasks with a reminder at or after this instant (with `status=open` and now: the reminders still to come). */
+  remindAfter: Schema.optionalKey(Instant),
   overdue: Schema.optionalKey(BooleanString),
   sort: Schema.optionalKey(TaskSort),
   order: Schema.optionalKey(SortOrder),

@@ -282,6 +282,17 @@ layer(TestDatabaseLive(6))("reminder agent", (it) => {
       [taskId],
     ).pipe(Effect.map((r) => r[0]!.n))
 
+  /** Polls in real time (the test clock stands still) until rows are there, for up to 10 s; then what it has. */
+  const written = <A, E, R>(rows: Effect.Effect<ReadonlyArray<A>, E, R>) =>
+    Effect.gen(function* () {
+      for (let i = 0; i < 200; i++) {
+        const found = yield* rows
+        if (found.length > 0) return found
+        yield* Effect.promise(() => new Promise((r) => setTimeout(r, 50)))
+      }
+      return yield* rows
+    })
+
   it.effect("fires at its second, once, even with two schedulers running", () =>
     Effect.gen(function* () {
       const user = yield* seedUser()
@@ -314,6 +325,28 @@ layer(TestDatabaseLive(6))("reminder agent", (it) => {
       assert.strictEqual((yield* notifications(task)).length, 1)
       yield* Fiber.interrupt(replica)
     }).pipe(withAgents()),
+  )
+
+  it.effect(
+    "a reminder on a task created without a due date fires at its second, not at the next re-read",
+    () =>
+      Effect.gen(function* () {
+        yield* settle
+        const user = yield* seedUser()
+        // Created after the scheduler went to sleep with nothing planned (until the 30-second re-read).
+        const task = yield* seedTask(user, {
+          title: "Stretch",
+          remindAt: new Date(NOW + 5_000).toISOString(),
+        })
+        yield* deliver(created(user, task, null))
+        yield* TestClock.adjust("5 seconds")
+        // Without the re-plan the scheduler sleeps on (until the test clock reaches the 30-second re-read), and this
+        // waits in vain; with it, the reminder fires as soon as its database round trips are done.
+        assert.deepStrictEqual(
+          (yield* written(notifications(task))).map((n) => n.title),
+          ["Stretch"],
+        )
+      }).pipe(withAgents()),
   )
 
   it.effect("a reminder missed while no agent ran fires at start-up, once across restarts", () =>

@@ -154,6 +154,7 @@ describe("property: the API accepts every valid body and answers every invalid o
         "tag",
         "dueBefore",
         "dueAfter",
+        "remindAfter",
         "overdue",
         "sort",
         "order",

@@ -234,7 +234,13 @@ describe("GET /api/tasks: search, filter, sort, paginate", () => {
     const specs: Array<[string, Parameters<ApiClient["api"]["tasks"]["create"]>[0]["body"]]> = [
       [
         "rent",
-        { title: "Pay rent", priority: "urgent", tags: ["home", "money"], dueDate: "2030-01-01T09:00:00Z" },
+        {
+          title: "Pay rent",
+          priority: "urgent",
+          tags: ["home", "money"],
+          dueDate: "2030-01-01T09:00:00Z",
+          remindAt: "2029-12-31T18:00:00Z",
+        },
       ],
       ["milk", { title: "Buy milk", priority: "low", tags: ["errands"], dueDate: "2030-01-03T09:00:00Z" }],
       [
@@ -245,6 +251,7 @@ describe("GET /api/tasks: search, filter, sort, paginate", () => {
           priority: "high",
           tags: ["money"],
           dueDate: "2020-01-01T09:00:00Z",
+          remindAt: "2019-12-31T18:00:00Z",
         },
       ],
       ["book", { title: "Read a book", priority: "medium" }],
@@ -281,6 +288,15 @@ describe("GET /api/tasks: search, filter, sort, paginate", () => {
       await titles({ dueAfter: "2030-01-01T00:00:00Z", dueBefore: "2030-01-03T00:00:00Z", sort: "dueDate" }),
     ).toEqual(["Pay rent", "call mom"])
     expect(await titles({ overdue: "true" })).toEqual(["File taxes"])
+  })
+
+  it("filters by reminder time: the reminders still to come", async () => {
+    expect(await titles({ remindAfter: "2025-01-01T00:00:00Z", status: "open" })).toEqual(["Pay rent"])
+    expect(await titles({ remindAfter: "2019-01-01T00:00:00+01:00", sort: "title" })).toEqual([
+      "File taxes",
+      "Pay rent",
+    ])
+    expect(await titles({ remindAfter: "2029-12-31T18:00:00.001Z" })).toEqual([])
   })
 
   it("searches title, description and tags, best match first, prefix on the last word", async () => {

@@ -1,14 +1,10 @@
 import { effect } from "@preact/signals"
 import { call, client, connection, saveSession, sessionExpired } from "./api.ts"
-import {
-  now,
-  refreshAll,
-  refreshTask,
-  reloadNotifications,
-  reloadSuggestions,
-  reloadTags,
-  removeTask,
-} from "./store.ts"
+import { now } from "./stores/clock.ts"
+import { reloadNotifications, scheduledMayHaveChanged } from "./stores/notifications.ts"
+import { refreshAll } from "./stores/session.ts"
+import { reloadSuggestions } from "./stores/suggestions.ts"
+import { refreshTask, reloadTags, removeTask } from "./stores/tasks.ts"
 import { type ChangeEvent, startStream, streamState } from "./stream.ts"
 
 const SUGGESTION_POLL_MS = 5_000
@@ -31,6 +27,7 @@ export const startLive = (): (() => void) => {
   const suggestionsSoon = debounce(() => void reloadSuggestions(), 150)
   const notificationsSoon = debounce(() => void reloadNotifications(), 150)
   const tagsSoon = debounce(() => void reloadTags(), 1000)
+  const scheduledSoon = debounce(scheduledMayHaveChanged, 300)
 
   const onEvent = (e: ChangeEvent) => {
     switch (e.kind) {
@@ -38,12 +35,14 @@ export const startLive = (): (() => void) => {
         if (e.change === "deleted") removeTask(e.id)
         else void refreshTask(e.id)
         tagsSoon()
+        scheduledSoon()
         break
       case "suggestion":
         suggestionsSoon()
         break
       case "notification":
         notificationsSoon()
+        scheduledSoon()
         break
     }
   }

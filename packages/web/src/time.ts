@@ -103,44 +103,61 @@ export const startOfDay = (date: string, tz: string, plusDays = 0): string | nul
   return new Date(ms).toISOString()
 }
 
-const dayNumber = (p: LocalParts) => Math.floor(Date.UTC(p.year, p.month - 1, p.day) / 86_400_000)
-
-const labelFormatters = new Map<string, Intl.DateTimeFormat>()
-const labelFormatter = (tz: string, kind: "time" | "weekday" | "date" | "year") => {
-  const key = `${tz}|${kind}`
-  let f = labelFormatters.get(key)
-  if (!f) {
-    const options: Intl.DateTimeFormatOptions =
-      kind === "time"
-        ? { hour: "numeric", minute: "2-digit" }
-        : kind === "weekday"
-          ? { weekday: "short" }
-          : kind === "date"
-            ? { weekday: "short", day: "numeric", month: "short" }
-            : { day: "numeric", month: "short", year: "numeric" }
-    f = new Intl.DateTimeFormat(undefined, { timeZone: tz, ...options })
-    labelFormatters.set(key, f)
-  }
-  return f
+/** The calendar day (`YYYY-MM-DD`) an instant falls on in the zone. */
+export const localDay = (ms: number, tz: string): string => {
+  const p = localParts(ms, tz)
+  return `${p.year}-${pad(p.month)}-${pad(p.day)}`
 }
 
+/** A calendar day `n` days after (or before) another, along the calendar (no zone involved). */
+export const addDays = (day: string, n: number): string => {
+  const [y, m, d] = day.split("-").map(Number)
+  const date = new Date(Date.UTC(y!, m! - 1, d! + n))
+  return date.toISOString().slice(0, 10)
+}
+
+/** English short names, the same in every browser: "Sun"…"Sat", "Jan"…"Dec". */
+const nameFormat = (options: Intl.DateTimeFormatOptions) =>
+  new Intl.DateTimeFormat("en-US", { timeZone: "UTC", ...options })
+const WEEKDAY_NAMES = Array.from({ length: 7 }, (_, d) =>
+  nameFormat({ weekday: "short" }).format(Date.UTC(2023, 0, 1 + d)),
+)
+const MONTH_NAMES = Array.from({ length: 12 }, (_, m) =>
+  nameFormat({ month: "short" }).format(Date.UTC(2023, m, 1)),
+)
+
+/** A calendar day as the app writes dates: "Thu 3 Dec", with the year when it is not `today`'s ("Fri 1 Jan 2027"). */
+export const formatDay = (day: string, today: string): string => {
+  const [y, m, d] = day.split("-").map(Number)
+  const weekday = new Date(Date.UTC(y!, m! - 1, d!)).getUTCDay()
+  const year = day.slice(0, 4) === today.slice(0, 4) ? "" : ` ${y}`
+  return `${WEEKDAY_NAMES[weekday]} ${d} ${MONTH_NAMES[m! - 1]}${year}`
+}
+
+const dayNumber = (p: LocalParts) => Math.floor(Date.UTC(p.year, p.month - 1, p.day) / 86_400_000)
+const dayOfParts = (p: LocalParts) => `${p.year}-${pad(p.month)}-${pad(p.day)}`
+const clock = (p: LocalParts) => `${pad(p.hour)}:${pad(p.minute)}`
+
 /**
- * A short label for a due date: "Today 9:00 AM", "Tomorrow 9:00 AM", "Yesterday 5:00 PM", "Thu 9:00 AM" within a week,
- * else "Mon, Dec 1 9:00 AM" (with the year when it is not this year).
+ * One way of writing a date and time everywhere, the way the agents' messages write them: "Tue 24 Nov 09:00", with
+ * the year when it is not this year ("Fri 1 Jan 2027 09:00"). Fixed English names and a 24-hour clock, so a
+ * suggestion's proposal and its message read the same whatever the browser's locale.
  */
+export const formatDate = (iso: string, tz: string, now = Date.now()): string => {
+  const ms = Date.parse(iso)
+  if (Number.isNaN(ms)) return iso
+  const at = localParts(ms, tz)
+  return `${formatDay(dayOfParts(at), localDay(now, tz))} ${clock(at)}`
+}
+
+/** The same, with "Today", "Tomorrow" and "Yesterday" for the days next to today: "Tomorrow 09:00". */
 export const formatDue = (iso: string, tz: string, now = Date.now()): string => {
   const ms = Date.parse(iso)
   if (Number.isNaN(ms)) return iso
   const at = localParts(ms, tz)
-  const today = localParts(now, tz)
-  const diff = dayNumber(at) - dayNumber(today)
-  const time = labelFormatter(tz, "time").format(ms)
-  if (diff === 0) return `Today ${time}`
-  if (diff === 1) return `Tomorrow ${time}`
-  if (diff === -1) return `Yesterday ${time}`
-  if (diff > 1 && diff < 7) return `${labelFormatter(tz, "weekday").format(ms)} ${time}`
-  if (at.year !== today.year) return `${labelFormatter(tz, "year").format(ms)} ${time}`
-  return `${labelFormatter(tz, "date").format(ms)} ${time}`
+  const diff = dayNumber(at) - dayNumber(localParts(now, tz))
+  const word = diff === 0 ? "Today" : diff === 1 ? "Tomorrow" : diff === -1 ? "Yesterday" : null
+  return word ? `${word} ${clock(at)}` : formatDate(iso, tz, now)
 }
 
 /** "5 min ago", "3 h ago", "2 d ago" for notification and suggestion timestamps. */

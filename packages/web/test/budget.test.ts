@@ -45,7 +45,8 @@ describe("production build budgets", () => {
   it("keeps the task editor and the chat panel out of the initial JavaScript", () => {
     const { external } = initialJavaScript()
     expect(external.map((f) => f.src).join(" ")).not.toMatch(/Editor|Chat/)
-    const entry = readFileSync(join(DIST, external[0]!.src.replace(/^\//, "")), "utf8")
+    const module = external.find((f) => /^\/assets\/index-[\w-]+\.js$/.test(f.src))!
+    const entry = readFileSync(join(DIST, module.src.replace(/^\//, "")), "utf8")
     // Loaded on demand: the entry only names them in a dynamic import().
     expect(entry).toMatch(/import\(`\.\/Editor-[\w-]+\.js`\)/)
     expect(entry).toMatch(/import\(`\.\/Chat-[\w-]+\.js`\)/)

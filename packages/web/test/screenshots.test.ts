@@ -1,13 +1,38 @@
+import { createHash } from "node:crypto"
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs"
 import { join } from "node:path"
 import { apiClient, eventually } from "@todo/testkit"
 import { describe, expect, it } from "vitest"
-import { DESKTOP, type Page, PHONE, ROW, screenshotDir } from "./support/browser.ts"
+import {
+  DESKTOP,
+  type Page,
+  PHONE,
+  README_SCREENSHOTS,
+  ROW,
+  screenshotDir,
+  updatingScreenshots,
+} from "./support/browser.ts"
 import { browserSuite, signedInPage } from "./support/fixture.ts"
 import { missingRoute } from "./support/stack.ts"
 
-// Screenshots of the main screens for the README: docs/screenshots/<screen>-<light|dark>-<desktop|phone>.png.
+// Screenshots of the main screens for the README: docs/screenshots/<screen>-<light|dark>-<desktop|phone>.png, rewritten
+// only with UPDATE_SCREENSHOTS=1. Without it the same screens are driven and shot into a temporary directory, and the
+// README's files are checked to be untouched.
 
 const suite = browserSuite("screenshots.test.ts")
+
+/** A fingerprint of every file in the README's screenshot folder. */
+const readmeShots = () =>
+  existsSync(README_SCREENSHOTS)
+    ? readdirSync(README_SCREENSHOTS)
+        .sort()
+        .map(
+          (f) =>
+            `${f}:${createHash("sha256")
+              .update(readFileSync(join(README_SCREENSHOTS, f)))
+              .digest("hex")}`,
+        )
+    : []
 
 const at = (days: number, hour: number, minute = 0) => {
   const d = new Date()
@@ -55,6 +80,13 @@ const seed = async () => {
   })
   await create({ title: "Renew passport", priority: "high", dueDate: at(-1, 9), tags: ["errands"] })
   await create({ title: "Buy milk", priority: "high", dueDate: at(1, 9), tags: ["errands"] })
+  await create({
+    title: "Team stand-up notes",
+    description: "Blockers first, then the release date.\nLink the board.",
+    dueDate: at(0, 23, 30),
+    tags: ["work"],
+  })
+  await create({ title: "Book the dentist", priority: "low", dueDate: at(5, 11), tags: ["health"] })
   await eventually(
     async () => {
       const res = await api.suggestions.list({ query: { status: "pending" } })
@@ -78,6 +110,7 @@ const openTasks = async (page: Page) => {
 
 describe.skipIf(suite.skipReason !== null)("screenshots", () => {
   it("takes the main screens in light and dark, at desktop and phone width", async () => {
+    const before = readmeShots()
     const session = await seed()
     const quickAdd = (await missingRoute(suite.stack, "POST", "/api/tasks/quick/parse")) === null
     const taken: Array<string> = []
@@ -109,12 +142,23 @@ describe.skipIf(suite.skipReason !== null)("screenshots", () => {
         taken.push(`tasks-${suffix}`)
         await page.getByLabel("New task (quick add)").fill("")
 
+        await page.getByRole("link", { name: "Today" }).click()
+        await page.locator('section.day[data-day="overdue"] li.task').first().waitFor()
+        await shoot(page, `today-${suffix}`)
+        taken.push(`today-${suffix}`)
+
+        await page.getByRole("link", { name: "Upcoming" }).click()
+        await page.locator("section.day").nth(6).waitFor()
+        await page.locator("section.day li.task").first().waitFor()
+        await shoot(page, `upcoming-${suffix}`)
+        taken.push(`upcoming-${suffix}`)
+
         await page.getByRole("link", { name: /Inbox/ }).click()
         await page.locator("li.suggestion h2", { hasText: "Renew passport" }).waitFor()
         await shoot(page, `inbox-${suffix}`)
         taken.push(`inbox-${suffix}`)
 
-        await page.getByRole("link", { name: /Tasks/ }).click()
+        await page.getByRole("link", { name: "Tasks", exact: true }).click()
         await page.getByRole("button", { name: "Water the plants" }).click()
         await page.getByRole("dialog", { name: "Edit task" }).locator("#edit-recurrence-summary").waitFor()
         await shoot(page, `editor-${suffix}`)
@@ -131,6 +175,10 @@ describe.skipIf(suite.skipReason !== null)("screenshots", () => {
         await signedOut.context.close()
       }
     }
-    console.info(`[web] screenshots in docs/screenshots: ${taken.join(", ")}`)
+    console.info(`[web] screenshots in ${screenshotDir()}: ${taken.join(", ")}`)
+    if (!updatingScreenshots()) {
+      expect(readmeShots()).toEqual(before)
+      rmSync(screenshotDir(), { recursive: true, force: true })
+    }
   })
 })

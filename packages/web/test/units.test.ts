@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest"
 import { parseSse } from "../src/sse.ts"
-import { formatDue, fromInputValue, startOfDay, toInputValue } from "../src/time.ts"
+import { formatDate, formatDay, formatDue, fromInputValue, startOfDay, toInputValue } from "../src/time.ts"
 
 // Pure helpers of the UI, tested without a browser.
 
@@ -25,11 +25,21 @@ describe("times in the user's zone", () => {
 
   it("labels due dates relative to today", () => {
     const now = Date.parse("2026-11-24T12:00:00Z")
-    expect(formatDue("2026-11-25T09:00:00.000Z", "UTC", now)).toMatch(/^Tomorrow /)
-    expect(formatDue("2026-11-24T09:00:00.000Z", "UTC", now)).toMatch(/^Today /)
-    expect(formatDue("2026-11-23T09:00:00.000Z", "UTC", now)).toMatch(/^Yesterday /)
+    expect(formatDue("2026-11-25T09:00:00.000Z", "UTC", now)).toBe("Tomorrow 09:00")
+    expect(formatDue("2026-11-24T09:05:00.000Z", "UTC", now)).toBe("Today 09:05")
+    expect(formatDue("2026-11-23T17:00:00.000Z", "UTC", now)).toBe("Yesterday 17:00")
     // 23:30 UTC on the 24th is already the 25th in Tokyo.
-    expect(formatDue("2026-11-24T23:30:00.000Z", "Asia/Tokyo", now)).toMatch(/^Tomorrow /)
+    expect(formatDue("2026-11-24T23:30:00.000Z", "Asia/Tokyo", now)).toBe("Tomorrow 08:30")
+  })
+
+  it("writes every other date one way, the way the agents' messages do: weekday, day, month, 24-hour time", () => {
+    const now = Date.parse("2026-11-24T12:00:00Z")
+    expect(formatDue("2026-11-27T09:00:00.000Z", "UTC", now)).toBe("Fri 27 Nov 09:00")
+    expect(formatDate("2026-11-25T09:00:00.000Z", "UTC", now)).toBe("Wed 25 Nov 09:00")
+    expect(formatDate("2027-01-01T00:00:00.000Z", "UTC", now)).toBe("Fri 1 Jan 2027 00:00")
+    expect(formatDate("2026-11-24T23:30:00.000Z", "America/New_York", now)).toBe("Tue 24 Nov 18:30")
+    // Whatever the browser's locale: the same names and clock.
+    expect(formatDay("2026-09-07", "2026-01-01")).toBe("Mon 7 Sep")
   })
 })
 

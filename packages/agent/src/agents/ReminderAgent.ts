@@ -123,9 +123,9 @@ export class ReminderAgent extends Context.Service<
       const registry = yield* HandlerRegistry
       const config = yield* AgentConfig
       const replan = () => agent.replan
-      registry.register("tasks.created", "ReminderAgent.replan", (e) =>
-        e.dueDate === null ? Effect.void : replan(),
-      )
+      // The created event does not carry `remindAt` (a task may have a reminder and no due date): every new task
+      // re-plans. Cheap: one indexed query, and a burst of creations collapses into one wake-up (a sliding queue).
+      registry.register("tasks.created", "ReminderAgent.replan", () => replan())
       registry.register("tasks.updated", "ReminderAgent.replan", (e) =>
         "remindAt" in e.changes ? replan() : Effect.void,
       )

@@ -286,6 +286,7 @@ export class ChatTools extends Context.Service<
             tag: "Only tasks with this tag (or any of these tags).",
             dueBefore: "Only tasks due before this instant (ISO 8601 with an offset).",
             dueAfter: "Only tasks due after this instant (ISO 8601 with an offset).",
+            remindAfter: "Only tasks with a reminder at or after this instant (ISO 8601 with an offset).",
             overdue: "true: only open tasks whose due date has passed.",
             limit: `Page size, 1-100 (default ${CHAT_LIST_LIMIT}).`,
             cursor: "nextCursor of the previous answer, for the next page.",

@@ -77,6 +77,7 @@ export const sortPlan = (query: ListTasksQuery): SortPlan => {
     query.dueBefore ?? null,
     query.dueAfter ?? null,
     query.overdue ?? null,
+    query.remindAfter ?? null,
   ])
   return {
     key,

@@ -132,6 +132,7 @@ export class TaskRepo extends Context.Service<
           where.push(sql`tags && ${query.tag as Array<string>}`)
         if (query.dueBefore !== undefined) where.push(sql`due_date < ${query.dueBefore}`)
         if (query.dueAfter !== undefined) where.push(sql`due_date >= ${query.dueAfter}`)
+        if (query.remindAfter !== undefined) where.push(sql`remind_at >= ${query.remindAfter}`)
         if (query.overdue === true) where.push(sql`NOT completed AND due_date < ${now.toISOString()}`)
         if (query.overdue === false) {
           where.push(sql`(completed OR due_date IS NULL OR due_date >= ${now.toISOString()})`)

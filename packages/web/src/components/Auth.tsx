@@ -1,6 +1,32 @@
+import { SignUp } from "@todo/contracts/Account"
+import { Cause, Exit, Schema } from "effect"
 import { useState } from "preact/hooks"
 import { call, client, describeProblem, fieldErrors, problemOf, saveSession, sessionExpired } from "../api.ts"
+import { deviceTimeZone } from "../time.ts"
 import { FieldError, invalidProps } from "./common.tsx"
+
+/**
+ * A length rule as a person would say it. The contract's checks speak schema ("Expected a value with a length of at
+ * least 10"); messages written for people pass through unchanged.
+ */
+export const humanizeLength = (message: string): string => {
+  const [, bound, n] = message.match(/^Expected a value with a length of at (least|most) (\d+)/) ?? []
+  return bound ? `Use at ${bound} ${n} characters.` : message
+}
+
+/** Whether the contract's sign-up takes the account's time zone (the server rejects fields it does not know). */
+const SIGN_UP_TAKES_ZONE = "timezone" in SignUp.fields
+
+/** What the contract asks of a new password, from the contract itself (so it follows the server's rule). */
+const passwordRule = (() => {
+  const exit = Schema.decodeUnknownExit(SignUp.fields.password)("")
+  if (Exit.isSuccess(exit)) return null
+  const failure = Cause.squash(exit.cause)
+  const message =
+    typeof failure === "object" && failure !== null && "message" in failure ? failure.message : ""
+  const rule = humanizeLength(typeof message === "string" ? message : "")
+  return rule.startsWith("Use at least ") ? `At least ${rule.slice("Use at least ".length)}` : null
+})()
 
 /** Sign in, or create an account. */
 export const AuthScreen = () => {
@@ -18,19 +44,39 @@ export const AuthScreen = () => {
     setBusy(true)
     setErrors({})
     setFormError(null)
+    // The browser's zone becomes the account's, so "tomorrow 9am" means 9 in the morning here from the first task.
+    const zone = deviceTimeZone()
+    const signUpBody = {
+      email: email.trim(),
+      password,
+      name: name.trim(),
+      ...(SIGN_UP_TAKES_ZONE ? { timezone: zone } : {}),
+    }
     const res = signingUp
-      ? await call(() =>
-          client.api.auth.signUp({ body: { email: email.trim(), password, name: name.trim() } }),
-        )
+      ? await call(() => client.api.auth.signUp({ body: signUpBody }))
       : await call(() => client.api.auth.signIn({ body: { email: email.trim(), password } }))
     setBusy(false)
     if (res.status === 200 || res.status === 201) {
+      // A server whose sign-up does not take the zone yet: set it right away, before the app loads the settings.
+      if (signingUp && !SIGN_UP_TAKES_ZONE) {
+        const authorization = `Bearer ${res.body.token}`
+        await call(() =>
+          client.api.me.putSettings({
+            body: { timezone: zone, agentsEnabled: true },
+            extraHeaders: { authorization },
+          }),
+        )
+      }
       sessionExpired.value = false
       saveSession(res.body)
       return
     }
     const problem = problemOf(res)
     const byField = fieldErrors(problem)
+    for (const field of ["password", "name", "email"]) {
+      const message = byField[field]
+      if (message) byField[field] = humanizeLength(message)
+    }
     if (res.status === 401) setFormError("Wrong email or password.")
     else if (res.status === 409)
       byField.email ??= problem.detail ?? "An account with this email already exists."
@@ -106,8 +152,15 @@ export const AuthScreen = () => {
               value={password}
               onInput={(e) => setPassword(e.currentTarget.value)}
               {...invalidProps("auth-password-error", errors.password)}
+              {...(!errors.password && signingUp && passwordRule
+                ? { "aria-describedby": "auth-password-hint" }
+                : {})}
             />
-            {signingUp && !errors.password && <p class="hint">At least 8 characters.</p>}
+            {signingUp && !errors.password && passwordRule && (
+              <p class="hint" id="auth-password-hint">
+                {passwordRule}
+              </p>
+            )}
             <FieldError id="auth-password-error" message={errors.password} />
           </div>
           {formError && (

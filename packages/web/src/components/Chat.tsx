@@ -2,14 +2,19 @@ import type { ChatAction } from "@todo/contracts"
 import { signal } from "@preact/signals"
 import { useEffect, useRef } from "preact/hooks"
 import { call, client, describeProblem, fieldErrors, isMissingRoute, problemOf } from "../api.ts"
-import { refreshTask } from "../store.ts"
+import { refreshTask } from "../stores/tasks.ts"
 import { FieldError, Icon, invalidProps } from "./common.tsx"
 
 interface Message {
   readonly id: number
-  readonly role: "user" | "assistant" | "error"
+  /** `notice`: the app speaking (the assistant is off, a conversation is gone), not the model. */
+  readonly role: "user" | "assistant" | "notice"
   readonly content: string
   readonly actions?: ReadonlyArray<ChatAction>
+  /** A user's message the server did not take: shown as written, with a way to send it again. */
+  readonly unsent?: boolean
+  /** The unsent message a notice explains. */
+  readonly about?: number
 }
 
 // Kept at module level so closing and reopening the panel keeps the conversation.
@@ -17,31 +22,44 @@ const messages = signal<ReadonlyArray<Message>>([])
 const conversationId = signal<string | null>(null)
 const draft = signal("")
 const busy = signal(false)
-const notice = signal<string | null>(null)
 const inputError = signal<string | undefined>(undefined)
 let nextId = 0
 
+/** Said to the user, and to whoever runs the server: what is missing and where it is set. */
 const NOT_CONFIGURED =
-  "The assistant is not set up on this server (no AI provider is configured). Everything else works without it; " +
-  "ask whoever runs this server to enable it."
+  "The assistant is not set up on this server, so this message was not sent. Everything else works without it. " +
+  "To turn it on, whoever runs the server sets OPENAI_API_KEY (with OPENAI_BASE_URL and OPENAI_MODEL for another " +
+  "OpenAI-compatible server) and restarts it; the README's section on the chat assistant shows how."
+
+/** The API's 503 for a server without a model (another 503, say one still starting, is not this). */
+const isNotConfigured = (res: { status: number; body: unknown }) => {
+  if (res.status !== 503) return false
+  const detail = problemOf(res).detail ?? ""
+  return /OPENAI_API_KEY|not configured/i.test(detail)
+}
 
 /** Forgets the conversation (sign-out). */
 export const resetChat = () => {
   messages.value = []
   conversationId.value = null
   draft.value = ""
-  notice.value = null
   inputError.value = undefined
 }
 
 const describeAction = (a: ChatAction) => `${a.tool.replaceAll("_", " ")}: ${a.result}`
 
-const send = async () => {
-  const text = draft.value.trim()
+/** Sends the draft, or a message that was not sent before (it moves to the end of the conversation). */
+const send = async (again?: Message) => {
+  const text = again ? again.content : draft.value.trim()
   if (!text || busy.value) return
   inputError.value = undefined
-  messages.value = [...messages.value, { id: ++nextId, role: "user", content: text }]
-  draft.value = ""
+  const mine: Message = { id: ++nextId, role: "user", content: text }
+  // A message sent again replaces its unsent copy and the notice that explained it.
+  const kept = again
+    ? messages.value.filter((m) => m.id !== again.id && m.about !== again.id)
+    : messages.value
+  messages.value = [...kept, mine]
+  if (!again) draft.value = ""
   busy.value = true
   const cid = conversationId.value
   const res = await call(() =>
@@ -50,7 +68,6 @@ const send = async () => {
   busy.value = false
   if (res.status === 200) {
     conversationId.value = res.body.conversationId
-    notice.value = null
     messages.value = [
       ...messages.value,
       { id: ++nextId, role: "assistant", content: res.body.reply, actions: res.body.actions },
@@ -59,18 +76,26 @@ const send = async () => {
     for (const id of new Set(res.body.actions.flatMap((a) => a.taskIds))) void refreshTask(id)
     return
   }
-  // Put the message back so nothing typed is lost.
-  messages.value = messages.value.slice(0, -1)
-  draft.value = text
-  if (res.status === 503) notice.value = NOT_CONFIGURED
-  else if (isMissingRoute(res)) notice.value = "The assistant is not available on this server yet."
-  else if (res.status === 404 && cid) {
-    conversationId.value = null
-    notice.value = "That conversation no longer exists. Send again to start a new one."
-  } else if (res.status === 400) {
+  if (res.status === 400) {
+    // The message itself is wrong (too long, say): back into the box to be fixed.
+    messages.value = messages.value.filter((m) => m.id !== mine.id)
+    draft.value = text
     const byField = fieldErrors(problemOf(res))
     inputError.value = byField.message ?? describeProblem(res)
-  } else notice.value = describeProblem(res)
+    return
+  }
+  let explanation: string
+  if (isNotConfigured(res)) explanation = NOT_CONFIGURED
+  else if (isMissingRoute(res)) explanation = "The assistant is not available on this server yet."
+  else if (res.status === 404 && cid) {
+    conversationId.value = null
+    explanation = "That conversation no longer exists. Send again to start a new one."
+  } else explanation = `Not sent: ${describeProblem(res)}`
+  // What was typed stays in the conversation, marked as not sent, with the reason right under it.
+  messages.value = [
+    ...messages.value.map((m) => (m.id === mine.id ? { ...m, unsent: true } : m)),
+    { id: ++nextId, role: "notice", content: explanation, about: mine.id },
+  ]
 }
 
 /** The assistant: a conversation that can act on tasks through tools. */
@@ -95,7 +120,6 @@ export const ChatPanel = ({ onClose }: { onClose: () => void }) => {
           onClick={() => {
             messages.value = []
             conversationId.value = null
-            notice.value = null
           }}
         >
           New conversation
@@ -112,9 +136,19 @@ export const ChatPanel = ({ onClose }: { onClose: () => void }) => {
             </li>
           )}
           {messages.value.map((m) => (
-            <li key={m.id} class={`message message-${m.role}`}>
-              <span class="sr-only">{m.role === "user" ? "You:" : "Assistant:"}</span>
+            <li key={m.id} class={`message message-${m.role}${m.unsent ? " unsent" : ""}`}>
+              <span class="sr-only">
+                {m.role === "user" ? "You:" : m.role === "notice" ? "Note:" : "Assistant:"}
+              </span>
               <p>{m.content}</p>
+              {m.unsent && (
+                <p class="unsent-note">
+                  Not sent.{" "}
+                  <button type="button" class="link" disabled={busy.value} onClick={() => void send(m)}>
+                    Send again
+                  </button>
+                </p>
+              )}
               {m.actions && m.actions.length > 0 && (
                 <ul class="actions" aria-label="What the assistant did">
                   {m.actions.map((a, i) => (
@@ -134,11 +168,6 @@ export const ChatPanel = ({ onClose }: { onClose: () => void }) => {
           )}
         </ol>
       </div>
-      {notice.value && (
-        <p class="notice chat-notice" role="status">
-          {notice.value}
-        </p>
-      )}
       <form
         class="chat-form"
         onSubmit={(e) => {

@@ -11,31 +11,37 @@ import {
   ruleFromDraft,
   WEEKDAY_NAMES,
 } from "@todo/calendar/RuleDraft"
-import { PRIORITIES, removeTask, reloadTags, showToast, timeZone, upsertTask } from "../store.ts"
+import { timeZone } from "../stores/settings.ts"
+import { reloadTags, removeTask, upsertTask } from "../stores/tasks.ts"
+import { showToast } from "../stores/toasts.ts"
 import { fromInputValue, toInputValue } from "../time.ts"
 import type { EditorTarget } from "../ui.ts"
+import { PRIORITIES } from "../filters.ts"
+import { priorityLabel } from "../text.ts"
 import { FieldError, Icon, invalidProps, Modal } from "./common.tsx"
 
 interface Form {
   title: string
   description: string
   priority: Priority
-  due: string
-  remind: string
+  /** Instants (ISO, UTC), or null: shown and typed in the user's zone, kept zone-free so that the settings arriving
+   * (or changing) while the editor is open move what the fields show, never the times they stand for. */
+  due: string | null
+  remind: string | null
   recurrence: RecurrenceDraft
   repeatFrom: RepeatFrom
   tags: string
 }
 
-const formOf = (target: EditorTarget, tz: string): Form => {
+const formOf = (target: EditorTarget): Form => {
   if (target.mode === "edit") {
     const t = target.task
     return {
       title: t.title,
       description: t.description ?? "",
       priority: t.priority,
-      due: toInputValue(t.dueDate, tz),
-      remind: toInputValue(t.remindAt, tz),
+      due: t.dueDate,
+      remind: t.remindAt,
       recurrence: draftFromRule(t.recurrence),
       repeatFrom: t.repeatFrom,
       tags: t.tags.join(" "),
@@ -46,8 +52,8 @@ const formOf = (target: EditorTarget, tz: string): Form => {
     title: d.title ?? "",
     description: "",
     priority: d.priority ?? "medium",
-    due: toInputValue(d.dueDate ?? null, tz),
-    remind: "",
+    due: d.dueDate ?? null,
+    remind: null,
     recurrence: draftFromRule(d.recurrence ?? null),
     repeatFrom: d.repeatFrom ?? "dueDate",
     tags: (d.tags ?? []).join(" "),
@@ -69,7 +75,7 @@ const UNIT: Record<Frequency, string> = { DAILY: "day", WEEKLY: "week", MONTHLY:
 export const Editor = ({ target, onClose }: { target: EditorTarget; onClose: () => void }) => {
   const tz = timeZone.value
   const [base, setBase] = useState<Task | null>(target.mode === "edit" ? target.task : null)
-  const [form, setForm] = useState<Form>(() => formOf(target, tz))
+  const [form, setForm] = useState<Form>(() => formOf(target))
   const [errors, setErrors] = useState<Record<string, string>>({})
   const [formError, setFormError] = useState<string | null>(null)
   const [conflict, setConflict] = useState(false)
@@ -91,8 +97,8 @@ export const Editor = ({ target, onClose }: { target: EditorTarget; onClose: () 
     title: form.title.trim(),
     description: form.description.trim() ? form.description : null,
     priority: form.priority,
-    dueDate: form.due ? fromInputValue(form.due, tz) : null,
-    remindAt: form.remind ? fromInputValue(form.remind, tz) : null,
+    dueDate: form.due,
+    remindAt: form.remind,
     recurrence: rule,
     repeatFrom: form.repeatFrom,
     tags: parseTags(form.tags),
@@ -104,9 +110,9 @@ export const Editor = ({ target, onClose }: { target: EditorTarget; onClose: () 
     if (v.title !== task.title) out.title = v.title
     if ((v.description ?? null) !== task.description) out.description = v.description
     if (v.priority !== task.priority) out.priority = v.priority
-    // Compared as the inputs show them (to the minute), so an untouched field is never sent.
-    if (form.due !== toInputValue(task.dueDate, tz)) out.dueDate = v.dueDate
-    if (form.remind !== toInputValue(task.remindAt, tz)) out.remindAt = v.remindAt
+    // An untouched field keeps the task's own instant, so it is never sent.
+    if (v.dueDate !== task.dueDate) out.dueDate = v.dueDate
+    if (v.remindAt !== task.remindAt) out.remindAt = v.remindAt
     if ((v.recurrence ?? null) !== task.recurrence) out.recurrence = v.recurrence
     if (v.repeatFrom !== task.repeatFrom) out.repeatFrom = v.repeatFrom
     if (JSON.stringify(v.tags) !== JSON.stringify(task.tags)) out.tags = v.tags
@@ -177,7 +183,7 @@ export const Editor = ({ target, onClose }: { target: EditorTarget; onClose: () 
     if (res.status === 200) {
       upsertTask(res.body)
       setBase(res.body)
-      setForm(formOf({ mode: "edit", task: res.body }, tz))
+      setForm(formOf({ mode: "edit", task: res.body }))
       setConflict(false)
       setErrors({})
       setFormError(null)
@@ -257,30 +263,30 @@ export const Editor = ({ target, onClose }: { target: EditorTarget; onClose: () 
             >
               {PRIORITIES.map((p) => (
                 <option key={p} value={p}>
-                  {p}
+                  {priorityLabel(p)}
                 </option>
               ))}
             </select>
             <FieldError id="edit-priority-error" message={errors.priority} />
           </div>
-          <div class="field">
+          <div class="field when">
             <label for="edit-due">Due</label>
             <input
               id="edit-due"
               type="datetime-local"
-              value={form.due}
-              onInput={(e) => set("due", e.currentTarget.value)}
+              value={toInputValue(form.due, tz)}
+              onInput={(e) => set("due", fromInputValue(e.currentTarget.value, tz))}
               {...invalidProps("edit-due-error", errors.dueDate)}
             />
             <FieldError id="edit-due-error" message={errors.dueDate} />
           </div>
-          <div class="field">
+          <div class="field when">
             <label for="edit-remind">Reminder</label>
             <input
               id="edit-remind"
               type="datetime-local"
-              value={form.remind}
-              onInput={(e) => set("remind", e.currentTarget.value)}
+              value={toInputValue(form.remind, tz)}
+              onInput={(e) => set("remind", fromInputValue(e.currentTarget.value, tz))}
               {...invalidProps("edit-remind-error", errors.remindAt)}
             />
             <FieldError id="edit-remind-error" message={errors.remindAt} />

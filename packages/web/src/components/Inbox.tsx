@@ -1,22 +1,16 @@
 import type { Suggestion } from "@todo/contracts"
 import { useSignal } from "@preact/signals"
+import { timeZone } from "../stores/settings.ts"
 import {
   acceptSuggestion,
   dismissSuggestion,
-  findTask,
-  markNotificationRead,
-  notifications,
-  notificationsAvailable,
-  otherTasks,
   suggestions,
   suggestionsAvailable,
   suggestionsLoaded,
-  tasks,
-  timeZone,
-} from "../store.ts"
-import { formatAgo, formatDue } from "../time.ts"
-import { editorTarget } from "../ui.ts"
-import { Icon } from "./common.tsx"
+} from "../stores/suggestions.ts"
+import { priorityLabel } from "../text.ts"
+import { formatAgo, formatDate } from "../time.ts"
+import { OpenTaskButton, useTask } from "./TaskRef.tsx"
 
 const TYPE_LABEL: Record<Suggestion["type"], string> = {
   overdue: "Overdue",
@@ -26,10 +20,7 @@ const TYPE_LABEL: Record<Suggestion["type"], string> = {
 
 const SuggestionCard = ({ s }: { s: Suggestion }) => {
   const busy = useSignal(false)
-  // Reading both lists subscribes the card to them, so the title shows once the task is fetched.
-  void tasks.value
-  void otherTasks.value
-  const task = findTask(s.taskId)
+  const task = useTask(s.taskId)
   const tz = timeZone.value
   const title = task?.title ?? "A task"
   const change = s.proposedChange
@@ -42,7 +33,9 @@ const SuggestionCard = ({ s }: { s: Suggestion }) => {
     <li class="card suggestion" data-suggestion-id={s.id} aria-labelledby={`sugg-${s.id}`}>
       <div class="card-head">
         <span class={`kind kind-${s.type}`}>{TYPE_LABEL[s.type]}</span>
-        <span class="muted">{formatAgo(s.createdAt)}</span>
+        <span class="muted" title={formatDate(s.createdAt, tz)}>
+          {formatAgo(s.createdAt)}
+        </span>
       </div>
       <h2 id={`sugg-${s.id}`} class="card-title">
         {title}
@@ -53,17 +46,17 @@ const SuggestionCard = ({ s }: { s: Suggestion }) => {
         {change.dueDate !== undefined && (
           <>
             <dt>Due date</dt>
-            <dd>
+            <dd data-kind="due-change">
               {task?.dueDate ? (
                 <>
                   <s>
-                    <time dateTime={task.dueDate}>{formatDue(task.dueDate, tz)}</time>
-                  </s>{" "}
-                  →{" "}
+                    <time dateTime={task.dueDate}>{formatDate(task.dueDate, tz)}</time>
+                  </s>
+                  {" → "}
                 </>
               ) : null}
               {change.dueDate ? (
-                <time dateTime={change.dueDate}>{formatDue(change.dueDate, tz)}</time>
+                <time dateTime={change.dueDate}>{formatDate(change.dueDate, tz)}</time>
               ) : (
                 "no due date"
               )}
@@ -73,9 +66,16 @@ const SuggestionCard = ({ s }: { s: Suggestion }) => {
         {change.priority !== undefined && (
           <>
             <dt>Priority</dt>
-            <dd>
-              {task ? `${task.priority} → ` : ""}
-              <span class={`prio prio-${change.priority}`}>{change.priority}</span>
+            <dd data-kind="priority-change">
+              {task ? (
+                <>
+                  <s>
+                    <span class={`prio prio-${task.priority}`}>{priorityLabel(task.priority)}</span>
+                  </s>
+                  {" → "}
+                </>
+              ) : null}
+              <span class={`prio prio-${change.priority}`}>{priorityLabel(change.priority)}</span>
             </dd>
           </>
         )}
@@ -98,11 +98,7 @@ const SuggestionCard = ({ s }: { s: Suggestion }) => {
         >
           Dismiss
         </button>
-        {task && (
-          <button type="button" class="link" onClick={() => (editorTarget.value = { mode: "edit", task })}>
-            Open task
-          </button>
-        )}
+        {task && <OpenTaskButton task={task} />}
       </div>
     </li>
   )
@@ -130,66 +126,6 @@ export const InboxView = () => {
           {items.map((s) => (
             <SuggestionCard key={s.id} s={s} />
           ))}
-        </ul>
-      )}
-    </section>
-  )
-}
-
-/** Reminder notifications, newest first. */
-export const RemindersView = () => {
-  const items = notifications.value
-  void tasks.value
-  void otherTasks.value
-  return (
-    <section aria-labelledby="reminders-heading" class="page">
-      <h1 id="reminders-heading">Reminders</h1>
-      {!notificationsAvailable.value ? (
-        <p class="notice" role="status">
-          Reminders are not available on this server yet. Reminder times you set on tasks are kept and will be
-          delivered once they are.
-        </p>
-      ) : items.length === 0 ? (
-        <p class="empty" role="status">
-          No reminders yet. Set a reminder time on a task and it will show up here.
-        </p>
-      ) : (
-        <ul class="cards" aria-label="Reminders">
-          {items.map((n) => {
-            const task = n.taskId ? findTask(n.taskId) : undefined
-            return (
-              <li
-                key={n.id}
-                class={`card notification${n.readAt ? " read" : ""}`}
-                data-notification-id={n.id}
-              >
-                <div class="card-head">
-                  <span class="kind kind-reminder">
-                    <Icon name="bell" /> {n.readAt ? "Reminder" : "New reminder"}
-                  </span>
-                  <span class="muted">{formatAgo(n.createdAt)}</span>
-                </div>
-                <h2 class="card-title">{n.title}</h2>
-                <p>{n.message}</p>
-                <div class="card-actions">
-                  {!n.readAt && (
-                    <button type="button" onClick={() => void markNotificationRead(n)}>
-                      Mark as read
-                    </button>
-                  )}
-                  {task && (
-                    <button
-                      type="button"
-                      class="link"
-                      onClick={() => (editorTarget.value = { mode: "edit", task })}
-                    >
-                      Open task
-                    </button>
-                  )}
-                </div>
-              </li>
-            )
-          })}
         </ul>
       )}
     </section>

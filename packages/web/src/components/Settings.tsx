@@ -1,6 +1,7 @@
 import { useEffect, useState } from "preact/hooks"
 import { call, client, currentUser, describeProblem, fieldErrors, isMissingRoute, problemOf } from "../api.ts"
-import { settings, settingsAvailable, showToast } from "../store.ts"
+import { settings, settingsAvailable } from "../stores/settings.ts"
+import { showToast } from "../stores/toasts.ts"
 import { setTheme, type ThemePreference, themePreference } from "../theme.ts"
 import { deviceTimeZone, isValidTimeZone, timeZones } from "../time.ts"
 import { FieldError, invalidProps } from "./common.tsx"

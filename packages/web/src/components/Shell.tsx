@@ -1,25 +1,24 @@
 import { signal } from "@preact/signals"
 import type { ComponentChildren } from "preact"
-import { useEffect, useLayoutEffect } from "preact/hooks"
-import { call, client, connection, currentUser, saveSession } from "../api.ts"
+import { useEffect } from "preact/hooks"
+import { call, client, currentUser, saveSession } from "../api.ts"
+import { isListView } from "../filters.ts"
+import { lastSearch, startListRoute } from "../listRoute.ts"
 import { startLive } from "../live.ts"
-import {
-  clearState,
-  completeTask,
-  dismissToast,
-  selectedId,
-  suggestions,
-  toasts,
-  unreadCount,
-  visibleTasks,
-} from "../store.ts"
-import { streamState } from "../stream.ts"
+import { unreadCount } from "../stores/notifications.ts"
+import { clearState } from "../stores/session.ts"
+import { suggestions } from "../stores/suggestions.ts"
 import { effectiveTheme, toggleTheme } from "../theme.ts"
 import { chatOpen, editorTarget, helpOpen, hrefOf, navigate, type Route, route } from "../ui.ts"
-import { Icon, Modal } from "./common.tsx"
-import { InboxView, RemindersView } from "./Inbox.tsx"
+import { Icon } from "./common.tsx"
+import { Help } from "./Help.tsx"
+import { InboxView } from "./Inbox.tsx"
+import { RemindersView } from "./Reminders.tsx"
 import { SettingsView } from "./Settings.tsx"
-import { TasksView } from "./Tasks.tsx"
+import { useShortcuts } from "./Shortcuts.ts"
+import { LiveIndicator, StatusBanner } from "./Status.tsx"
+import { TasksView, VIEW_TITLES } from "./Tasks.tsx"
+import { Toasts } from "./Toasts.tsx"
 
 // The editor and the chat panel are loaded on first use (and prefetched when the browser is idle), keeping them
 // out of the initial JavaScript.
@@ -34,240 +33,32 @@ const loadChat = () =>
     chatModule.value = m
   })
 
-const NavLink = ({ to, children, count }: { to: Route; children: ComponentChildren; count?: number }) => (
-  <a
-    href={hrefOf(to)}
-    aria-current={route.value === to ? "page" : undefined}
-    onClick={(e) => {
-      if (e.metaKey || e.ctrlKey || e.shiftKey) return
-      e.preventDefault()
-      navigate(to)
-    }}
-  >
-    {children}
-    {count ? (
-      <>
-        <span class="badge" aria-hidden="true">
-          {count}
-        </span>
-        <span class="sr-only"> ({count} new)</span>
-      </>
-    ) : null}
-  </a>
-)
+const SCREEN_TITLES = { inbox: "Suggestions", reminders: "Reminders", settings: "Settings" } as const
 
-const StatusBanner = () => {
-  const c = connection.value
-  if (c === "offline") {
-    return (
-      <div class="banner banner-offline" role="alert">
-        You are offline. Changes cannot be saved until the connection is back.
-      </div>
-    )
-  }
-  if (c === "down") {
-    return (
-      <div class="banner banner-down" role="alert">
-        Cannot reach the server. Retrying every few seconds…
-      </div>
-    )
-  }
-  return null
-}
-
-const LiveIndicator = () => {
-  const s = streamState.value
-  const online = connection.value === "online"
-  const [label, cls] =
-    !online || s === "reconnecting"
-      ? ["Reconnecting…", "warn"]
-      : s === "live"
-        ? ["Live", "ok"]
-        : s === "unavailable"
-          ? ["Refreshing every 5 s", "muted"]
-          : ["Connecting…", "muted"]
+/** A header link; a list view's link brings back the filters it had when the user left it. */
+const NavLink = ({ to, children, count }: { to: Route; children: ComponentChildren; count?: number }) => {
+  const query = isListView(to) ? (lastSearch.value[to] ?? "") : ""
   return (
-    <span class={`live live-${cls}`} role="status" title="Live updates">
-      <span class="dot" aria-hidden="true" />
-      <span class="live-label">{label}</span>
-    </span>
+    <a
+      href={hrefOf(to, query)}
+      aria-current={route.value === to ? "page" : undefined}
+      onClick={(e) => {
+        if (e.metaKey || e.ctrlKey || e.shiftKey) return
+        e.preventDefault()
+        navigate(to, query)
+      }}
+    >
+      {children}
+      {count ? (
+        <>
+          <span class="badge" aria-hidden="true">
+            {count}
+          </span>
+          <span class="sr-only"> ({count} new)</span>
+        </>
+      ) : null}
+    </a>
   )
-}
-
-const Toasts = () => (
-  <div class="toasts" role="status" aria-live="polite">
-    {toasts.value.map((t) => (
-      <div key={t.id} class={`toast toast-${t.tone}`}>
-        <span class="toast-message">{t.message}</span>
-        {t.action && (
-          <button type="button" class="toast-button toast-action" onClick={t.action.run}>
-            {t.action.label}
-          </button>
-        )}
-        <button
-          type="button"
-          class="toast-button icon-button"
-          aria-label="Dismiss message"
-          onClick={() => dismissToast(t.id)}
-        >
-          <Icon name="close" />
-        </button>
-      </div>
-    ))}
-  </div>
-)
-
-const SHORTCUTS: ReadonlyArray<readonly [string, string]> = [
-  ["n", "New task (quick add)"],
-  ["/", "Search"],
-  ["j / k", "Next / previous task"],
-  ["x", "Complete (or reopen) the selected task"],
-  ["e or Enter", "Edit the selected task"],
-  ["g then i", "Go to suggestions"],
-  ["?", "Show this help"],
-  ["Esc", "Leave a field, close a dialog"],
-]
-
-const Help = () => (
-  <Modal label="Keyboard shortcuts" onClose={() => (helpOpen.value = false)}>
-    <div class="modal-body">
-      <div class="modal-head">
-        <h2>Keyboard shortcuts</h2>
-        <button type="button" class="icon-button" aria-label="Close" onClick={() => (helpOpen.value = false)}>
-          <Icon name="close" />
-        </button>
-      </div>
-      <table class="shortcuts">
-        <tbody>
-          {SHORTCUTS.map(([k, what]) => (
-            <tr key={k}>
-              <th scope="row">
-                {k
-                  .split(" ")
-                  .map((part, i) =>
-                    part === "/" && k !== "/" ? (
-                      " / "
-                    ) : part === "or" || part === "then" ? (
-                      ` ${part} `
-                    ) : (
-                      <kbd key={i}>{part}</kbd>
-                    ),
-                  )}
-              </th>
-              <td>{what}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  </Modal>
-)
-
-const NOT_TYPING = new Set(["checkbox", "radio", "button", "submit", "reset", "range", "color", "file"])
-/** Whether keys typed now go into a field (then single-key shortcuts stay off). */
-const isTyping = (el: EventTarget | null) => {
-  if (!(el instanceof HTMLElement)) return false
-  if (el instanceof HTMLInputElement) return !NOT_TYPING.has(el.type)
-  return el.isContentEditable || el.tagName === "TEXTAREA" || el.tagName === "SELECT"
-}
-
-const focusTask = (id: string) => {
-  selectedId.value = id
-  requestAnimationFrame(() => {
-    const row = document.getElementById(`task-${id}`)
-    row?.focus()
-    row?.scrollIntoView({ block: "nearest" })
-  })
-}
-
-const moveSelection = (delta: number) => {
-  const items = visibleTasks.value
-  if (items.length === 0) return
-  const i = items.findIndex((t) => t.id === selectedId.value)
-  const next = i < 0 ? (delta > 0 ? 0 : items.length - 1) : Math.min(items.length - 1, Math.max(0, i + delta))
-  focusTask(items[next]!.id)
-}
-
-/** Focus now when the field is on screen; after the next render when a navigation has yet to draw it. */
-const focusSoon = (id: string) => {
-  const el = document.getElementById(id)
-  if (el) el.focus()
-  else requestAnimationFrame(() => document.getElementById(id)?.focus())
-}
-
-/** Single-key shortcuts, off while typing in a field or while a dialog is open. */
-const useShortcuts = () => {
-  // A layout effect: the listener is in place by the time the shell is painted, so a key pressed as soon as the
-  // screen shows is not lost.
-  useLayoutEffect(() => {
-    let pendingG = false
-    const onKey = (e: KeyboardEvent) => {
-      if (e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return
-      if (isTyping(e.target) || document.querySelector("dialog[open]")) return
-      const key = e.key
-      if (pendingG) {
-        pendingG = false
-        if (key === "i") navigate("inbox")
-        else if (key === "t") navigate("tasks")
-        else if (key === "r") navigate("reminders")
-        else if (key === "s") navigate("settings")
-        return
-      }
-      switch (key) {
-        case "n":
-          e.preventDefault()
-          navigate("tasks")
-          focusSoon("quick-add")
-          break
-        case "/":
-          e.preventDefault()
-          navigate("tasks")
-          focusSoon("search")
-          break
-        case "j":
-        case "k":
-          if (route.value !== "tasks") return
-          e.preventDefault()
-          moveSelection(key === "j" ? 1 : -1)
-          break
-        case "x": {
-          const task = visibleTasks.value.find((t) => t.id === selectedId.value)
-          if (!task || route.value !== "tasks") return
-          e.preventDefault()
-          // Keep the cursor on the list: select the row that takes this one's place.
-          const items = visibleTasks.value
-          const i = items.indexOf(task)
-          void completeTask(task).then(() => {
-            const after = visibleTasks.value
-            if (!after.some((t) => t.id === task.id)) {
-              const replacement = after[Math.min(i, after.length - 1)]
-              if (replacement) focusTask(replacement.id)
-            }
-          })
-          break
-        }
-        case "e": {
-          const task = visibleTasks.value.find((t) => t.id === selectedId.value)
-          if (!task || route.value !== "tasks") return
-          e.preventDefault()
-          editorTarget.value = { mode: "edit", task }
-          break
-        }
-        case "?":
-          e.preventDefault()
-          helpOpen.value = true
-          break
-        case "g":
-          pendingG = true
-          setTimeout(() => {
-            pendingG = false
-          }, 1500)
-          break
-      }
-    }
-    document.addEventListener("keydown", onKey)
-    return () => document.removeEventListener("keydown", onKey)
-  }, [])
 }
 
 export const signOut = async () => {
@@ -283,15 +74,24 @@ export const signOut = async () => {
 /** The signed-in app: header, the current screen, live updates, dialogs. */
 export const Shell = () => {
   useEffect(() => {
-    const stop = startLive()
+    // The address decides the list before the first load asks the server for it.
+    const stopRoute = startListRoute()
+    const stopLive = startLive()
     const idle = window.requestIdleCallback ?? ((f: () => void) => setTimeout(f, 2000))
     idle(() => {
       void loadEditor()
       void loadChat()
     })
-    return stop
+    return () => {
+      stopLive()
+      stopRoute()
+    }
   }, [])
   useShortcuts()
+  const title = isListView(route.value) ? VIEW_TITLES[route.value] : SCREEN_TITLES[route.value]
+  useEffect(() => {
+    document.title = `${title} · Todo`
+  }, [title])
 
   const target = editorTarget.value
   useEffect(() => {
@@ -327,6 +127,8 @@ export const Shell = () => {
           <span class="brand-name">Todo</span>
         </a>
         <nav aria-label="Main">
+          <NavLink to="today">Today</NavLink>
+          <NavLink to="upcoming">Upcoming</NavLink>
           <NavLink to="tasks">Tasks</NavLink>
           <NavLink to="inbox" count={suggestions.value.length}>
             Inbox
@@ -380,8 +182,8 @@ export const Shell = () => {
       <StatusBanner />
       <div class="layout">
         <main id="main" tabIndex={-1}>
-          {view === "tasks" ? (
-            <TasksView />
+          {isListView(view) ? (
+            <TasksView view={view} />
           ) : view === "inbox" ? (
             <InboxView />
           ) : view === "reminders" ? (

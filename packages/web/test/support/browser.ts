@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync } from "node:fs"
+import { existsSync, mkdirSync, mkdtempSync } from "node:fs"
+import { tmpdir } from "node:os"
 import { join } from "node:path"
 import {
   type Browser,
@@ -94,10 +95,24 @@ export const ROW = "li.task:not([hidden])"
 /** The rows on screen of the tasks with this title. */
 export const taskRow = (page: Page, title: string) => page.locator(ROW, { hasText: title })
 
+/** Where the README's screenshots live. */
+export const README_SCREENSHOTS = join(import.meta.dirname, "..", "..", "..", "..", "docs", "screenshots")
+
+/** Whether this run rewrites the README's screenshots (`UPDATE_SCREENSHOTS=1`); otherwise the tree stays clean. */
+export const updatingScreenshots = () => process.env.UPDATE_SCREENSHOTS === "1"
+
+let scratchShots: string | undefined
+/**
+ * Where screenshots go: docs/screenshots with UPDATE_SCREENSHOTS=1, else a temporary directory, so `npm test` still
+ * drives every screen but leaves the working tree as it found it.
+ */
 export const screenshotDir = () => {
-  const dir = join(import.meta.dirname, "..", "..", "..", "..", "docs", "screenshots")
-  mkdirSync(dir, { recursive: true })
-  return dir
+  if (updatingScreenshots()) {
+    mkdirSync(README_SCREENSHOTS, { recursive: true })
+    return README_SCREENSHOTS
+  }
+  scratchShots ??= mkdtempSync(join(tmpdir(), "todo-screenshots-"))
+  return scratchShots
 }
 
 export type { Browser, BrowserContext, Page }
