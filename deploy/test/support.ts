@@ -55,15 +55,17 @@ const isExecutable = (path: string): boolean => {
   }
 }
 
-/** helm on PATH, else in $(go env GOPATH)/bin (where .ci/run's `go install` puts it), else ~/go/bin. */
-export const findHelm = (): string | undefined => {
-  const candidates = (process.env.PATH ?? "").split(delimiter).map((dir) => join(dir, "helm"))
+/** A Go-installed tool on PATH, else in $(go env GOPATH)/bin (where .ci/run's `go install` puts it), else ~/go/bin. */
+export const findTool = (name: string): string | undefined => {
+  const candidates = (process.env.PATH ?? "").split(delimiter).map((dir) => join(dir, name))
   const gopath = spawnSync("go", ["env", "GOPATH"], { encoding: "utf8" })
   if (gopath.status === 0 && gopath.stdout.trim() !== "")
-    candidates.push(join(gopath.stdout.trim(), "bin", "helm"))
-  candidates.push(join(homedir(), "go", "bin", "helm"))
+    candidates.push(join(gopath.stdout.trim(), "bin", name))
+  candidates.push(join(homedir(), "go", "bin", name))
   return candidates.find(isExecutable)
 }
+
+export const findHelm = (): string | undefined => findTool("helm")
 
 export const helmMissingReason =
   "helm not found on PATH or in $(go env GOPATH)/bin: the chart tests are skipped. " +
