@@ -176,11 +176,11 @@ describe(".github/workflows/ci.yml", () => {
   })
 })
 
-describe("flake.nix", () => {
+describe("flake.nix and flake.lock", () => {
   const flake = readRepoFile("flake.nix")
 
-  it("gives a dev shell with Node 24 and the deployment tools on the common systems", () => {
-    expect(flake).toContain('inputs.nixpkgs.url = "github:NixOS/nixpkgs/')
+  it("gives a dev shell with Node 24 and the tools the guide uses, on the common systems", () => {
+    expect(flake).toContain('inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-25.11";')
     expect(flake).toContain("devShells = forAllSystems")
     for (const system of ["x86_64-linux", "aarch64-linux", "x86_64-darwin", "aarch64-darwin"]) {
       expect(flake).toContain(`"${system}"`)
@@ -198,7 +198,43 @@ describe("flake.nix", () => {
       "doctl",
       "postgresql",
       "jq",
+      "curl",
+      "openssl",
+      "dnsutils",
     ])
+    // No leftovers from the issue text it was written from.
+    expect(flake).not.toMatch(/issue/i)
+  })
+
+  it("is locked: flake.lock pins the nixpkgs input flake.nix names to one revision and its hash", () => {
+    interface Lock {
+      readonly version: number
+      readonly root: string
+      readonly nodes: Record<
+        string,
+        {
+          readonly inputs?: Record<string, string>
+          readonly locked?: {
+            type: string
+            owner: string
+            repo: string
+            rev: string
+            narHash: string
+            lastModified: number
+          }
+          readonly original?: { type: string; owner: string; repo: string; ref?: string }
+        }
+      >
+    }
+    const lock = JSON.parse(readRepoFile("flake.lock")) as Lock
+    expect(lock.version).toBe(7)
+    expect(lock.nodes[lock.root]?.inputs).toEqual({ nixpkgs: "nixpkgs" })
+    const nixpkgs = lock.nodes.nixpkgs
+    const url = /inputs\.nixpkgs\.url = "github:([^/]+)\/([^/]+)\/([^"]+)";/.exec(flake)
+    expect(nixpkgs?.original).toEqual({ type: "github", owner: url?.[1], repo: url?.[2], ref: url?.[3] })
+    expect(nixpkgs?.locked?.rev).toMatch(/^[0-9a-f]{40}$/)
+    expect(nixpkgs?.locked?.narHash).toMatch(/^sha256-[A-Za-z0-9+/]{43}=$/)
+    expect(nixpkgs?.locked).toMatchObject({ type: "github", owner: "NixOS", repo: "nixpkgs" })
   })
 })
 
