@@ -6,7 +6,8 @@
 #     BASE_URL   where the app answers: https://todo.example.com (web at /, API under /api)
 #     READY_URL  the api's /ready, which the gateway does not route: after
 #                `kubectl -n todo port-forward svc/todo-api 4000:4000`, http://127.0.0.1:4000/ready
-#   SMOKE_WEB=0 skips the web check (an API-only server); SMOKE_TIMEOUT (seconds, default 60).
+#   SMOKE_WEB=0 skips the web check (an API-only server); SMOKE_TIMEOUT (seconds, default 60) bounds the wait
+#   for the suggestion; SMOKE_READY_RETRIES (default 10, one a second) the wait for READY_URL.
 # It signs up a new account (smoke+<time>@example.com) each run. Needs curl and jq.
 set -euo pipefail
 
@@ -20,7 +21,8 @@ fail() {
 }
 
 if [ -n "$ready" ]; then
-  curl -fsS "$ready" >/dev/null || fail "$ready is not ready: kubectl -n todo logs deploy/todo-api -c api"
+  # Retried for a few seconds: a port-forward started just before may not listen yet.
+  curl -fsS --retry "${SMOKE_READY_RETRIES:-10}" --retry-connrefused --retry-delay 1 "$ready" >/dev/null || fail "$ready is not ready: kubectl -n todo logs deploy/todo-api -c api"
   echo "smoke: ready"
 fi
 

@@ -835,7 +835,7 @@ describe.skipIf(helm === undefined)("helm chart todo-app", () => {
   describe("Dapr resources rendered by the chart", () => {
     const standalone = <T>(file: string) => parseYamlFile<T>(join(daprDir, "components", file))
 
-    it("DOKS: pubsub-kafka equals deploy/dapr/components/pubsub-kafka.yaml and meets DAPR.md §4", () => {
+    it("DOKS: pubsub-kafka equals deploy/dapr/components/pubsub-kafka.yaml and meets docs/dapr.md §6", () => {
       const rendered = find<DaprComponent>(doks, "Component", "pubsub-kafka")
       expectKafkaComponent(rendered, "todo-kafka")
       expect(rendered.spec).toEqual(standalone<DaprComponent>("pubsub-kafka.yaml").spec)
