@@ -26,6 +26,10 @@ import { schemaErrors } from "./validate.ts"
 
 const helm = findHelm()
 if (helm === undefined) console.warn(helmMissingReason)
+const tools = ["bash", "jq", "openssl", "base64"].filter(
+  (t) => !["/usr/local/bin", "/usr/bin", "/bin"].some((d) => existsSync(join(d, t))),
+)
+if (tools.length > 0) console.warn(`${tools.join(", ")} missing: docs/deploy-doks.md is not run`)
 
 const guide = readRepoFile("docs/deploy-doks.md")
 /** The guide's ```bash blocks, in order (the laptop section's are ```sh: not for a DOKS cluster). */
