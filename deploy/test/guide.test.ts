@@ -4,7 +4,6 @@
 // what this machine can: every command parses and runs with the variables the guide sets, the Secrets get
 // exactly the bytes intended, the release renders valid objects from the guide's own values file, the tools go
 // in in the right order, upgrades pass the values files again, nothing secret is left on disk.
-import { spawn } from "node:child_process"
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -21,6 +20,7 @@ import {
   parseYamlFile,
   readRepoFile,
   repoRoot,
+  runAsync,
 } from "./support.ts"
 import { schemaErrors } from "./validate.ts"
 
@@ -57,34 +57,23 @@ const runGuide = (root: string, script: string, env: Record<string, string> = {}
   const home = join(root, "home")
   for (const dir of [work, state, home]) mkdirSync(dir, { recursive: true })
   symlinkSync(join(repoRoot, "deploy"), join(work, "deploy"))
-  return new Promise((resolve) => {
-    const child = spawn("bash", ["-euo", "pipefail", "-c", script], {
-      cwd: work,
-      // No stdin: bash takes a socket on stdin for a remote shell and would read the system bashrc.
-      stdio: ["ignore", "pipe", "pipe"],
-      env: {
-        SHLVL: "1",
-        PATH: `${stubs}:/usr/local/bin:/usr/bin:/bin`,
-        HOME: home,
-        LANG: "C.UTF-8",
-        STATE: state,
-        REAL_HELM: helm ?? "helm",
-        REAL_SLEEP: which("sleep"),
-        KUBE_VERSION: kubeVersion,
-        DIGITALOCEAN_TOKEN: "dop_v1_fake_token_for_the_guide_test",
-        ...env,
-      },
-    })
-    let stdout = ""
-    let stderr = ""
-    child.stdout.on("data", (d) => {
-      stdout += d
-    })
-    child.stderr.on("data", (d) => {
-      stderr += d
-    })
-    child.on("close", (status) => resolve({ status: status ?? -1, stdout, stderr, state, work }))
-  })
+  // No stdin (runAsync closes it): bash takes a socket on stdin for a remote shell and would read the system
+  // bashrc; SHLVL says it is not a login either.
+  return runAsync("bash", ["-euo", "pipefail", "-c", script], {
+    cwd: work,
+    env: {
+      SHLVL: "1",
+      PATH: `${stubs}:/usr/local/bin:/usr/bin:/bin`,
+      HOME: home,
+      LANG: "C.UTF-8",
+      STATE: state,
+      REAL_HELM: helm ?? "helm",
+      REAL_SLEEP: which("sleep"),
+      KUBE_VERSION: kubeVersion,
+      DIGITALOCEAN_TOKEN: "dop_v1_fake_token_for_the_guide_test",
+      ...env,
+    },
+  }).then((r) => ({ ...r, state, work }))
 }
 
 const secret = (run: Run, name: string): Record<string, string> => {

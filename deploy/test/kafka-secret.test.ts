@@ -2,7 +2,6 @@
 // time: a value with surrounding whitespace, a missing key or a CA that is not PEM fails the release with one
 // clear line before anything is applied. `helm template --dry-run=server` runs the same `lookup`; here it
 // talks to a small stand-in for the Kubernetes API on loopback that serves discovery and the one Secret.
-import { spawn } from "node:child_process"
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { createServer, type Server } from "node:http"
 import type { AddressInfo } from "node:net"
@@ -15,9 +14,10 @@ import {
   guideValuesFile,
   type HelmResult,
   helmMissingReason,
+  helmTemplateArgs,
   kubeVersion,
   parseDocuments,
-  repoRoot,
+  runAsync,
 } from "./support.ts"
 
 const helm = findHelm()
@@ -103,35 +103,13 @@ current-context: c
 
     // Asynchronous: the stand-in API answers from this process's event loop.
     const install = (): Promise<HelmResult> =>
-      new Promise((resolve) => {
-        const child = spawn(
-          h,
-          [
-            "template",
-            "todo",
-            chartDir,
-            "-n",
-            "todo",
-            "--kube-version",
-            kubeVersion,
-            "--dry-run=server",
-            "-f",
-            join(chartDir, "values-doks.yaml"),
-            "-f",
-            myValues,
-          ],
-          { cwd: repoRoot, env: { ...process.env, KUBECONFIG: kubeconfig, HOME: tmp } },
-        )
-        let stdout = ""
-        let stderr = ""
-        child.stdout.on("data", (d) => {
-          stdout += d
-        })
-        child.stderr.on("data", (d) => {
-          stderr += d
-        })
-        child.on("close", (status) => resolve({ status: status ?? -1, stdout, stderr }))
-      })
+      runAsync(
+        h,
+        helmTemplateArgs(["--dry-run=server", "-f", join(chartDir, "values-doks.yaml"), "-f", myValues]),
+        {
+          env: { ...process.env, KUBECONFIG: kubeconfig, HOME: tmp },
+        },
+      )
 
     it("a clean Secret passes, and helm did read it from the cluster", async () => {
       stored = { ...clean }

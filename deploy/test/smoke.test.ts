@@ -1,11 +1,11 @@
 // deploy/smoke.sh, the smoke test docs/deploy-doks.md runs against the deployed URL, run here against the real
 // system (the one-process app on loopback: real HTTP, PostgreSQL, the agents behind the in-process bus), so
 // its requests, the JSON it reads and the overdue suggestion it waits for are the ones the API really has.
-import { spawn, spawnSync } from "node:child_process"
+import { spawnSync } from "node:child_process"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { startTestApp, type TestApp } from "../../packages/app/test/support/TestApp.ts"
-import { repoRoot } from "./support.ts"
+import { repoRoot, runAsync } from "./support.ts"
 
 const haveTools = ["curl", "jq", "bash"].every(
   (tool) => spawnSync("sh", ["-c", `command -v ${tool}`]).status === 0,
@@ -13,19 +13,8 @@ const haveTools = ["curl", "jq", "bash"].every(
 if (!haveTools) console.warn("curl, jq or bash missing: deploy/smoke.sh is not run")
 
 const smoke = (args: string[], env: Record<string, string> = {}) =>
-  new Promise<{ status: number; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn("bash", [join(repoRoot, "deploy", "smoke.sh"), ...args], {
-      env: { ...process.env, SMOKE_WEB: "0", ...env },
-    })
-    let stdout = ""
-    let stderr = ""
-    child.stdout.on("data", (d) => {
-      stdout += d
-    })
-    child.stderr.on("data", (d) => {
-      stderr += d
-    })
-    child.on("close", (status) => resolve({ status: status ?? -1, stdout, stderr }))
+  runAsync("bash", [join(repoRoot, "deploy", "smoke.sh"), ...args], {
+    env: { ...process.env, SMOKE_WEB: "0", ...env },
   })
 
 describe.skipIf(!haveTools)("deploy/smoke.sh against the running system", () => {

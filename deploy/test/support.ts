@@ -1,6 +1,6 @@
 // Shared helpers for the deploy tests: paths, helm discovery and rendering, YAML parsing, the
 // Kubernetes shapes the assertions read, and a model of Dapr's pub/sub topic ACLs.
-import { spawnSync } from "node:child_process"
+import { type SpawnOptions, spawn, spawnSync } from "node:child_process"
 import { accessSync, constants, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs"
 import { homedir } from "node:os"
 import { delimiter, dirname, join, relative } from "node:path"
@@ -77,6 +77,28 @@ export interface HelmResult {
   readonly stderr: string
 }
 
+/**
+ * Runs a command without blocking the event loop (needed when it talks to a server of this process), collecting
+ * its output. Standard input is closed.
+ */
+export const runAsync = (
+  cmd: string,
+  args: ReadonlyArray<string>,
+  options: SpawnOptions = {},
+): Promise<HelmResult> =>
+  new Promise((resolve) => {
+    const child = spawn(cmd, [...args], { cwd: repoRoot, ...options, stdio: ["ignore", "pipe", "pipe"] })
+    let stdout = ""
+    let stderr = ""
+    child.stdout?.on("data", (d) => {
+      stdout += d
+    })
+    child.stderr?.on("data", (d) => {
+      stderr += d
+    })
+    child.on("close", (status) => resolve({ status: status ?? -1, stdout, stderr }))
+  })
+
 export const runHelm = (helm: string, args: ReadonlyArray<string>): HelmResult => {
   const r = spawnSync(helm, args, { encoding: "utf8", cwd: repoRoot, maxBuffer: 32 * 1024 * 1024 })
   return { status: r.status ?? -1, stdout: r.stdout ?? "", stderr: r.stderr ?? "" }
@@ -96,8 +118,20 @@ export const kubeVersion: string = (
   ?.version.replace(/^v/, "") as string
 
 /** `helm template todo <chart> -n todo --kube-version <vendored> <args>`. */
-export const helmTemplateRaw = (helm: string, args: ReadonlyArray<string>): HelmResult =>
-  runHelm(helm, ["template", "todo", chartDir, "--namespace", "todo", "--kube-version", kubeVersion, ...args])
+export const helmTemplateRaw = (helm: string, args: ReadonlyArray<string>, chart = chartDir): HelmResult =>
+  runHelm(helm, helmTemplateArgs(args, chart))
+
+/** The arguments of `helm template todo <chart> -n todo --kube-version <vendored> <args>`. */
+export const helmTemplateArgs = (args: ReadonlyArray<string>, chart = chartDir): string[] => [
+  "template",
+  "todo",
+  chart,
+  "--namespace",
+  "todo",
+  "--kube-version",
+  kubeVersion,
+  ...args,
+]
 
 /** helmTemplateRaw, parsed; throws with helm's message when it fails. */
 export const helmTemplate = (helm: string, args: ReadonlyArray<string>): K8sObject[] => {

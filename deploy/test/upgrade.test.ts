@@ -1,7 +1,7 @@
 // Upgrades: what `helm upgrade` does with values from an earlier release, and with a key set to null. Every
 // case must end in a clean failure that names the key, or in a render that is valid against the API schemas;
 // never in "<nil>" in a manifest (AUTH_SESSION_CACHE_MS: "<nil>" crash-looped the api) or a template crash.
-import { spawn, spawnSync } from "node:child_process"
+import { spawnSync } from "node:child_process"
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -13,9 +13,11 @@ import {
   guideValuesFile,
   type HelmResult,
   helmMissingReason,
-  kubeVersion,
+  helmTemplateArgs,
+  helmTemplateRaw,
   parseDocuments,
   repoRoot,
+  runAsync,
 } from "./support.ts"
 import { schemaErrors } from "./validate.ts"
 
@@ -34,20 +36,6 @@ const oldGuideSets = [
   "config.publicUrl=https://todo.example.com",
   "config.adminEmails=you@example.com",
 ]
-
-const runAsync = (cmd: string, args: ReadonlyArray<string>): Promise<HelmResult> =>
-  new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: repoRoot })
-    let stdout = ""
-    let stderr = ""
-    child.stdout.on("data", (d) => {
-      stdout += d
-    })
-    child.stderr.on("data", (d) => {
-      stderr += d
-    })
-    child.on("close", (status) => resolve({ status: status ?? -1, stdout, stderr }))
-  })
 
 /** Runs the jobs two at a time (the machine has two cores). */
 const inPairs = async <A, B>(items: ReadonlyArray<A>, f: (a: A) => Promise<B>): Promise<B[]> => {
@@ -118,21 +106,10 @@ describe.skipIf(helm === undefined)("helm upgrade with values from an earlier re
       const chart = join(tmp, `chart-${commit}`)
       cpSync(chartDir, chart, { recursive: true })
       cpSync(join(releasesDir, commit, "values.yaml"), join(chart, "values.yaml"))
-      const r = spawnSync(
+      const r = helmTemplateRaw(
         h,
-        [
-          "template",
-          "todo",
-          chart,
-          "-n",
-          "todo",
-          "--kube-version",
-          kubeVersion,
-          "-f",
-          join(releasesDir, commit, "values-doks.yaml"),
-          ...oldGuideSets.flatMap((s) => ["--set", s]),
-        ],
-        { encoding: "utf8" },
+        ["-f", join(releasesDir, commit, "values-doks.yaml"), ...oldGuideSets.flatMap((s) => ["--set", s])],
+        chart,
       )
       expect(r.status).not.toBe(0)
       expect(r.stdout).not.toContain("<nil>")
@@ -155,26 +132,15 @@ describe.skipIf(helm === undefined)("helm upgrade with values from an earlier re
     (commit) => {
       // The old release's own values file is not reused: the guide's files are passed again.
       expect(existsSync(join(releasesDir, commit, "values-doks.yaml"))).toBe(true)
-      const r = spawnSync(
-        h,
-        [
-          "template",
-          "todo",
-          chartDir,
-          "-n",
-          "todo",
-          "--kube-version",
-          kubeVersion,
-          "-f",
-          join(chartDir, "values-doks.yaml"),
-          "-f",
-          guideValuesFile(tmp),
-          "--set",
-          "image.tag=2.1.0",
-        ],
-        { encoding: "utf8" },
-      )
-      expect(verdict({ status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr }, "")).toBeUndefined()
+      const r = helmTemplateRaw(h, [
+        "-f",
+        join(chartDir, "values-doks.yaml"),
+        "-f",
+        guideValuesFile(tmp),
+        "--set",
+        "image.tag=2.1.0",
+      ])
+      expect(verdict(r, "")).toBeUndefined()
       expect(r.status).toBe(0)
     },
   )
@@ -196,21 +162,7 @@ describe.skipIf(helm === undefined)("every values key set to null", () => {
     ]
     const jobs = configs.flatMap(([name, args]) => keys.map((key) => [name, args, key] as const))
     const verdicts = await inPairs(jobs, async ([, args, key]) =>
-      verdict(
-        await runAsync(h, [
-          "template",
-          "todo",
-          chartDir,
-          "-n",
-          "todo",
-          "--kube-version",
-          kubeVersion,
-          ...args,
-          "--set",
-          `${key}=null`,
-        ]),
-        key,
-      ),
+      verdict(await runAsync(h, helmTemplateArgs([...args, "--set", `${key}=null`])), key),
     )
     jobs.forEach(([name, , key], i) => {
       results.set(`${name} ${key}`, verdicts[i])
