@@ -154,6 +154,11 @@ describe(".github/workflows/ci.yml", () => {
     expect(upgrade.env?.SHA).toBe("${{ github.sha }}")
     // The registry the images job pushed to.
     expect(upgrade.env?.REGISTRY).toBe("registry.digitalocean.com/${{ vars.DOCR_REGISTRY }}")
+    // Then the smoke test of the guide, against the public URL.
+    const smoke = deploy.steps.indexOf(
+      step(deploy, (s) => (s.run ?? "").startsWith("deploy/smoke.sh "), "smoke test"),
+    )
+    expect(smoke).toBeGreaterThan(deploy.steps.indexOf(upgrade))
   })
 
   const actionlint = findTool("actionlint")
