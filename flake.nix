@@ -1,9 +1,9 @@
 {
-  description = "todo-app development shell: Node, Helm, kubectl, Dapr CLI, doctl, psql, jq";
+  description = "todo-app development and operations shell: Node 24, Helm, kubectl, Dapr CLI, doctl, psql, jq";
 
-  # nixos-unstable: the dev shell follows current tool releases; `nix develop` writes flake.lock,
-  # which pins the exact nixpkgs revision once committed.
-  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-unstable";
+  # A release branch, locked to one revision by flake.lock: `nix develop` gives everyone the same tools until
+  # someone runs `nix flake update` and commits the new lock.
+  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-25.11";
 
   outputs = { self, nixpkgs }:
     let
@@ -14,16 +14,16 @@
       devShells = forAllSystems (pkgs: {
         default = pkgs.mkShell {
           packages = with pkgs; [
-            # The issue text says Node 20, but the project runs on Node 24 (package.json engines
-            # ">=24", .nvmrc, the node:24 images): Effect 4, undici 8 and vitest 5 need >= 22.19,
-            # and running .ts files directly needs type stripping. So nodejs_24.
-            nodejs_24
+            nodejs_24 # engines >=24, .nvmrc, the node:24 images
             kubernetes-helm
             kubectl
             dapr-cli
             doctl
-            postgresql # psql, pg_isready (and a server, unused by default)
+            postgresql # psql and pg_isready (docs/deploy-doks.md checks Neon with psql)
             jq
+            curl
+            openssl
+            dnsutils # dig, for the DNS step of docs/deploy-doks.md
           ];
           shellHook = ''
             echo "todo-app dev shell: node $(node --version), $(helm version --short), dapr $(dapr version 2>/dev/null | head -n1)"

@@ -1,10 +1,12 @@
 # syntax=docker/dockerfile:1
+# Base images are pinned by digest (the tag says which release it is); Dependabot (.github/dependabot.yml)
+# proposes updates of both.
 # todo-web: the Vite SPA (packages/web), built here and served by unprivileged nginx on port 8080.
 # Build from the repository root:
 #   docker buildx build --platform linux/amd64 -f deploy/docker/web.Dockerfile -t todo-web:dev .
 
 # --- build: npm run build -w @todo/web writes packages/web/dist ----------------------------------
-FROM node:24.21.0-slim AS build
+FROM node:24.21.0-slim@sha256:0e0ff40c39bc087845bfb27465a0df4ea419520094bc35842ff83dd8cbe6f9b6 AS build
 WORKDIR /app
 ENV npm_config_fund=false \
     npm_config_audit=false \
@@ -22,7 +24,7 @@ COPY packages/web packages/web
 RUN npm run build --workspace=@todo/web
 
 # --- serve ---------------------------------------------------------------------------------------
-FROM nginxinc/nginx-unprivileged:1.28.0-alpine
+FROM nginxinc/nginx-unprivileged:1.28.0-alpine@sha256:c97ff0bf7cbae369953c6da1232ec14ad9f971d66360c5698db0856a4cd657a0
 COPY deploy/docker/nginx/default.conf /etc/nginx/conf.d/default.conf
 COPY --from=build /app/packages/web/dist /usr/share/nginx/html
 USER 101:101

@@ -36,6 +36,9 @@ import {
   type Resiliency,
   runHelm,
   type Service,
+  guideValuesFile,
+  helmTemplateRaw,
+  kubeVersion,
   type TracingConfiguration,
 } from "./support.ts"
 
@@ -43,8 +46,9 @@ const helm = findHelm()
 if (helm === undefined) console.warn(helmMissingReason)
 
 const LOCAL = "-f deploy/helm/todo-app/values.yaml (defaults)"
-const DOKS = "values-doks.yaml"
-const doksArgs = ["-f", join(chartDir, "values-doks.yaml")]
+const DOKS = "values-doks.yaml + the guide's my-values.yaml"
+// values-doks.yaml plus the values file docs/deploy-doks.md has the operator write (set in beforeAll).
+const doksArgs: string[] = []
 
 /** Credentials whose values must only ever be in Secrets. */
 const SECRET_ENV = ["DATABASE_URL", "BETTER_AUTH_SECRET", "OPENAI_API_KEY", "DAPR_API_TOKEN", "APP_API_TOKEN"]
@@ -71,14 +75,17 @@ describe.skipIf(helm === undefined)("helm chart todo-app", () => {
   let tmp = ""
 
   beforeAll(() => {
+    tmp = mkdtempSync(join(tmpdir(), "todo-chart-"))
+    doksArgs.push("-f", join(chartDir, "values-doks.yaml"), "-f", guideValuesFile(tmp))
     local = helmTemplate(h, [])
     doks = helmTemplate(h, doksArgs)
     sentinel = helmTemplate(h, [
       "--set",
       "postgres.enabled=false,redis.enabled=false,dapr.pubsub.type=kafka",
+      "--set",
+      "networkPolicy.egress.kafka.cidrs={10.110.0.0/20},networkPolicy.egress.kafka.ports={25073}",
       ...Object.entries(sentinels).flatMap(([k, v]) => ["--set-string", `${k}=${v}`]),
     ])
-    tmp = mkdtempSync(join(tmpdir(), "todo-chart-"))
   })
   afterAll(() => {
     if (tmp !== "") rmSync(tmp, { recursive: true, force: true })
@@ -91,17 +98,28 @@ describe.skipIf(helm === undefined)("helm chart todo-app", () => {
   ]
 
   describe("lint and render", () => {
-    it("Chart.yaml is todo-app 2.0.0", () => {
-      const chart = parseYamlFile<{ name: string; version: string; apiVersion: string }>(
-        join(chartDir, "Chart.yaml"),
-      )
-      expect(chart).toMatchObject({ apiVersion: "v2", name: "todo-app", version: "2.0.0" })
+    it("Chart.yaml is todo-app 2.1.0 and refuses a Kubernetes older than the features it uses", () => {
+      const chart = parseYamlFile<{
+        name: string
+        version: string
+        apiVersion: string
+        kubeVersion?: string
+      }>(join(chartDir, "Chart.yaml"))
+      expect(chart).toMatchObject({ apiVersion: "v2", name: "todo-app", version: "2.1.0" })
+      // autoscaling/v2 ContainerResource (the HPAs) is GA from 1.30.
+      expect(chart.kubeVersion).toBe(">=1.30.0-0")
+      const old = runHelm(h, ["template", "todo", chartDir, "--kube-version", "1.29.9"])
+      expect(old.status).not.toBe(0)
+      expect(old.stderr).toContain("chart requires kubeVersion: >=1.30.0-0")
+      for (const ok of ["1.30.0", kubeVersion])
+        expect(runHelm(h, ["template", "todo", chartDir, "--kube-version", ok]).status, ok).toBe(0)
     })
 
     it.each([
-      ["values.yaml", [] as string[]],
-      ["values-doks.yaml", doksArgs],
-    ])("helm lint --strict passes with %s", (_name, args) => {
+      ["values.yaml", () => [] as string[]],
+      ["values-doks.yaml + my-values.yaml", () => doksArgs],
+    ])("helm lint --strict passes with %s", (_name, argsOf) => {
+      const args = argsOf()
       const r = runHelm(h, ["lint", "--strict", chartDir, ...args])
       expect(r.stderr + r.stdout).toContain("1 chart(s) linted, 0 chart(s) failed")
       expect(r.status).toBe(0)
@@ -121,6 +139,15 @@ describe.skipIf(helm === undefined)("helm chart todo-app", () => {
           "Deployment/todo-web",
           "Ingress/todo",
           "Job/todo-migrate-1",
+          "NetworkPolicy/todo-api-from-ingress",
+          "NetworkPolicy/todo-apps-egress",
+          "NetworkPolicy/todo-default-deny",
+          "NetworkPolicy/todo-dns",
+          "NetworkPolicy/todo-jaeger-ingress",
+          "NetworkPolicy/todo-migrations-egress",
+          "NetworkPolicy/todo-postgres-ingress",
+          "NetworkPolicy/todo-redis-ingress",
+          "NetworkPolicy/todo-web-from-ingress",
           "Resiliency/todo-resiliency",
           "Secret/todo-app-api-token",
           "Secret/todo-dapr-api-token",
@@ -131,32 +158,42 @@ describe.skipIf(helm === undefined)("helm chart todo-app", () => {
           "Service/todo-postgres",
           "Service/todo-redis",
           "Service/todo-web",
+          ...["agent", "api", "jaeger", "migrations", "postgres", "redis", "web"].map(
+            (c) => `ServiceAccount/todo-${c}`,
+          ),
         ].sort(),
       )
     })
 
-    it("renders the expected objects with values-doks.yaml (no Secret: all credentials pre-created)", () => {
+    it("renders the expected objects for DOKS (no Secret: all credentials pre-created; Gateway, no Jaeger)", () => {
       expect(doks.map((d) => `${d.kind}/${d.metadata.name}`).sort()).toEqual(
         [
+          "CiliumNetworkPolicy/todo-api-from-gateway",
+          "CiliumNetworkPolicy/todo-web-from-gateway",
           "ConfigMap/todo-config",
           "Component/pubsub-kafka",
           "Configuration/todo-tracing",
           "Deployment/todo-agent",
           "Deployment/todo-api",
-          "Deployment/todo-jaeger",
           "Deployment/todo-web",
+          "Gateway/todo",
+          "HTTPRoute/todo",
+          "HTTPRoute/todo-https-redirect",
           "HorizontalPodAutoscaler/todo-agent",
           "HorizontalPodAutoscaler/todo-api",
-          "Ingress/todo",
           "Job/todo-migrate",
+          "NetworkPolicy/todo-apps-egress",
+          "NetworkPolicy/todo-default-deny",
+          "NetworkPolicy/todo-dns",
+          "NetworkPolicy/todo-migrations-egress",
           "PodDisruptionBudget/todo-agent",
           "PodDisruptionBudget/todo-api",
           "PodDisruptionBudget/todo-web",
           "Resiliency/todo-resiliency",
           "Service/todo-agent",
           "Service/todo-api",
-          "Service/todo-jaeger",
           "Service/todo-web",
+          ...["agent", "api", "migrations", "web"].map((c) => `ServiceAccount/todo-${c}`),
         ].sort(),
       )
     })
@@ -173,7 +210,7 @@ describe.skipIf(helm === undefined)("helm chart todo-app", () => {
 
   describe("values.schema.json", () => {
     const expectRejected = (args: string[], message: string) => {
-      const r = runHelm(h, ["template", "todo", chartDir, ...args])
+      const r = helmTemplateRaw(h, args)
       expect(r.status).not.toBe(0)
       expect(r.stderr).toContain(message)
     }
@@ -252,9 +289,66 @@ describe.skipIf(helm === undefined)("helm chart todo-app", () => {
           for (const key of ["cpu-request", "cpu-limit", "memory-request", "memory-limit"]) {
             expect(a[`dapr.io/sidecar-${key}`], `${where} ${key}`).toMatch(/^\d+(m|Mi)$/)
           }
-          expect(Number(a["dapr.io/graceful-shutdown-seconds"])).toBeLessThan(30)
+          // Component secrets come from the Dapr operator; the sidecar needs no Kubernetes API access.
+          expect(a["dapr.io/disable-builtin-k8s-secret-store"], where).toBe("true")
         }
       }
+    })
+
+    it("the sidecars outlive the apps' drain and finish within the pods' grace period", () => {
+      for (const [name, docs] of renders()) {
+        for (const component of ["api", "agent"]) {
+          const template = deployment(docs, `todo-${component}`).spec.template
+          const a = template.metadata.annotations ?? {}
+          const where = `${name} ${component}`
+          // The sidecar stops delivering at SIGTERM but serves the app (the api's last publishes) until the
+          // app's /health fails or the block ends; the app health check is what ends the block early.
+          const block = /^(\d+)s$/.exec(a["dapr.io/block-shutdown-duration"] ?? "")
+          expect(block, where).not.toBeNull()
+          expect(a["dapr.io/enable-app-health-check"], where).toBe("true")
+          expect(a["dapr.io/app-health-check-path"], where).toBe("/health")
+          const preStop = (
+            template.spec.containers[0] as Container & {
+              lifecycle?: { preStop?: { exec?: { command: string[] } } }
+            }
+          ).lifecycle?.preStop?.exec?.command
+          expect(preStop, where).toEqual(["sleep", "5"])
+          const blockSeconds = Number(block?.[1])
+          const graceful = Number(a["dapr.io/graceful-shutdown-seconds"])
+          expect(blockSeconds, where).toBeGreaterThan(5)
+          const grace = (template.spec as { terminationGracePeriodSeconds?: number })
+            .terminationGracePeriodSeconds
+          expect(grace, where).toBeGreaterThan(blockSeconds + graceful)
+        }
+      }
+    })
+
+    it("each component runs under its own ServiceAccount, with no API token mounted", () => {
+      for (const [name, docs] of renders()) {
+        const accounts = new Map(byKind(docs, "ServiceAccount").map((sa) => [sa.metadata.name, sa]))
+        for (const { owner, template } of podTemplates(docs)) {
+          const spec = template.spec as {
+            serviceAccountName?: string
+            automountServiceAccountToken?: boolean
+          }
+          const where = `${name} ${owner}`
+          expect(spec.serviceAccountName, where).toBe(
+            `todo-${template.metadata.labels?.["app.kubernetes.io/component"]}`,
+          )
+          expect(spec.automountServiceAccountToken, where).toBe(false)
+          const sa = accounts.get(spec.serviceAccountName ?? "") as
+            | (K8sObject & { automountServiceAccountToken?: boolean })
+            | undefined
+          expect(sa, `${where}: ServiceAccount ${spec.serviceAccountName} is rendered`).toBeDefined()
+          expect(sa?.automountServiceAccountToken, where).toBe(false)
+        }
+      }
+      // The hook Job's account exists before the hook runs.
+      expect(find(doks, "ServiceAccount", "todo-migrations").metadata.annotations).toEqual({
+        "helm.sh/hook": "pre-install,pre-upgrade",
+        "helm.sh/hook-weight": "-10",
+        "helm.sh/hook-delete-policy": "before-hook-creation",
+      })
     })
 
     it("only api and agent have Dapr annotations", () => {
@@ -443,6 +537,26 @@ describe.skipIf(helm === undefined)("helm chart todo-app", () => {
       ])
     })
 
+    it("refuses Kafka credentials with surrounding whitespace (a file's trailing newline) before anything is applied", () => {
+      const base = [
+        "--set",
+        "postgres.enabled=false,redis.enabled=false,dapr.pubsub.type=kafka",
+        "--set",
+        "networkPolicy.egress.kafka.cidrs={10.110.0.0/20},networkPolicy.egress.kafka.ports={25073}",
+        ...Object.entries(sentinels).flatMap(([k, v]) => ["--set-string", `${k}=${v}`]),
+      ]
+      expect(helmTemplateRaw(h, base).status).toBe(0)
+      for (const key of ["brokers", "username", "password"]) {
+        for (const bad of [`${sentinels[`secrets.kafka.${key}` as keyof typeof sentinels]}\n`, ` x`, "\tx"]) {
+          const r = helmTemplateRaw(h, [...base, "--set-string", `secrets.kafka.${key}=${bad}`])
+          expect(r.status, `${key}=${JSON.stringify(bad)}`).not.toBe(0)
+          expect(r.stderr).toContain(
+            `Secret todo-kafka, key ${key}: the value has leading or trailing whitespace`,
+          )
+        }
+      }
+    })
+
     it("the chart generates the auth secret and tokens when none are given (>= 32 characters)", () => {
       const secret = find(local, "Secret", "todo-secrets")
       const decoded = (s: K8sObject, k: string) => Buffer.from(s.data?.[k] ?? "", "base64").toString("utf8")
@@ -458,7 +572,7 @@ describe.skipIf(helm === undefined)("helm chart todo-app", () => {
   describe("images", () => {
     it("DOKS images come from DOCR, pinned to a version tag", () => {
       const images = allContainers(doks).map(({ container }) => container.image)
-      expect(images.length).toBeGreaterThanOrEqual(5)
+      expect(images.length).toBeGreaterThanOrEqual(4)
       for (const image of images) {
         const m = /^(.+):([^:/@]+)(@sha256:[a-f0-9]{64})?$/.exec(image)
         expect(m, `${image} has no tag`).not.toBeNull()
@@ -504,24 +618,93 @@ describe.skipIf(helm === undefined)("helm chart todo-app", () => {
         ]),
       )
 
-    it("routes /api to the api service and / to the web service (class nginx)", () => {
-      expect(routes(doks)).toEqual([
-        ["todo.example.com", "/api", "Prefix", "todo-api", "http"],
-        ["todo.example.com", "/", "Prefix", "todo-web", "http"],
-      ])
+    it("locally an Ingress (class nginx) routes /api to the api service and / to the web service, no TLS", () => {
       expect(routes(local)).toEqual([
         ["todo.localtest.me", "/api", "Prefix", "todo-api", "http"],
         ["todo.localtest.me", "/", "Prefix", "todo-web", "http"],
       ])
-      for (const docs of [doks, local])
-        expect(find<Ingress>(docs, "Ingress", "todo").spec.ingressClassName).toBe("nginx")
+      const ing = find<Ingress>(local, "Ingress", "todo")
+      expect(ing.spec.ingressClassName).toBe("nginx")
+      expect(ing.spec.tls).toBeUndefined()
+      expect(ing.metadata.annotations).toBeUndefined()
     })
 
-    it("DOKS terminates TLS with a cert-manager certificate; local has no TLS", () => {
-      const ing = find<Ingress>(doks, "Ingress", "todo")
-      expect(ing.spec.tls).toEqual([{ hosts: ["todo.example.com"], secretName: "todo-tls" }])
-      expect(ing.metadata.annotations?.["cert-manager.io/cluster-issuer"]).toBe("letsencrypt-prod")
-      expect(find<Ingress>(local, "Ingress", "todo").spec.tls).toBeUndefined()
+    interface Gateway extends K8sObject {
+      readonly spec: {
+        readonly gatewayClassName: string
+        readonly listeners: ReadonlyArray<{
+          readonly name: string
+          readonly protocol: string
+          readonly port: number
+          readonly hostname: string
+          readonly tls?: {
+            readonly mode: string
+            readonly certificateRefs: ReadonlyArray<{ kind: string; name: string }>
+          }
+        }>
+      }
+    }
+    interface HttpRoute extends K8sObject {
+      readonly spec: {
+        readonly parentRefs: ReadonlyArray<{ readonly name: string; readonly sectionName?: string }>
+        readonly hostnames: ReadonlyArray<string>
+        readonly rules: ReadonlyArray<{
+          readonly matches?: ReadonlyArray<{
+            readonly path: { readonly type: string; readonly value: string }
+          }>
+          readonly backendRefs?: ReadonlyArray<{ readonly name: string; readonly port: number }>
+          readonly filters?: ReadonlyArray<{
+            readonly type: string
+            readonly requestRedirect?: Record<string, unknown>
+          }>
+        }>
+      }
+    }
+
+    it("DOKS: no Ingress (ingress-nginx is retired) but DOKS' managed Gateway API (class cilium)", () => {
+      expect(byKind(doks, "Ingress")).toEqual([])
+      const gw = find<Gateway>(doks, "Gateway", "todo")
+      expect(gw.spec.gatewayClassName).toBe("cilium")
+      expect(gw.spec.listeners.map((l) => [l.name, l.protocol, l.port, l.hostname])).toEqual([
+        ["http", "HTTP", 80, "todo.example.com"],
+        ["https", "HTTPS", 443, "todo.example.com"],
+      ])
+    })
+
+    it("DOKS: cert-manager issues the HTTPS listener's certificate; HTTP only redirects to HTTPS", () => {
+      const gw = find<Gateway>(doks, "Gateway", "todo")
+      expect(gw.metadata.annotations?.["cert-manager.io/cluster-issuer"]).toBe("letsencrypt-prod")
+      expect(gw.spec.listeners.find((l) => l.name === "https")?.tls).toEqual({
+        mode: "Terminate",
+        certificateRefs: [{ kind: "Secret", name: "todo-tls" }],
+      })
+      const app = find<HttpRoute>(doks, "HTTPRoute", "todo")
+      expect(app.spec.parentRefs).toEqual([{ name: "todo", sectionName: "https" }])
+      expect(app.spec.hostnames).toEqual(["todo.example.com"])
+      expect(
+        app.spec.rules.map((r) => [
+          r.matches?.[0]?.path.value,
+          r.backendRefs?.[0]?.name,
+          r.backendRefs?.[0]?.port,
+        ]),
+      ).toEqual([
+        ["/api", "todo-api", 4000],
+        ["/", "todo-web", 80],
+      ])
+      // The ports are the Services' ports.
+      expect(find<Service>(doks, "Service", "todo-api").spec.ports[0]?.port).toBe(4000)
+      expect(find<Service>(doks, "Service", "todo-web").spec.ports[0]?.port).toBe(80)
+      const redirect = find<HttpRoute>(doks, "HTTPRoute", "todo-https-redirect")
+      expect(redirect.spec.parentRefs).toEqual([{ name: "todo", sectionName: "http" }])
+      expect(redirect.spec.rules).toEqual([
+        { filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }] },
+      ])
+    })
+
+    it("refuses both entries at once", () => {
+      const r = helmTemplateRaw(h, [...doksArgs, "--set", "ingress.enabled=true"])
+      expect(r.status).not.toBe(0)
+      expect(r.stderr).toContain("gateway.enabled and ingress.enabled are both true")
     })
 
     it("the HPAs scale the api and agent deployments on their own container's CPU", () => {
@@ -577,6 +760,27 @@ describe.skipIf(helm === undefined)("helm chart todo-app", () => {
           .map((p) => p.metadata.name)
           .sort(),
       ).toEqual(["todo-agent", "todo-api", "todo-web"])
+    })
+  })
+
+  describe("metrics", () => {
+    it("a PodMonitor scrapes both the apps' /metrics and daprd's metrics port (one pod annotation cannot)", () => {
+      expect(byKind(doks, "PodMonitor")).toEqual([])
+      const docs = helmTemplate(h, [...doksArgs, "--set", "metrics.podMonitor.enabled=true"])
+      const pm = find<K8sObject & { spec: { podMetricsEndpoints: Array<{ port: string; path: string }> } }>(
+        docs,
+        "PodMonitor",
+        "todo",
+      )
+      expect(pm.spec.podMetricsEndpoints.map((e) => [e.port, e.path])).toEqual([
+        ["http", "/metrics"],
+        // The port name daprd's injected container gives its metrics port (Dapr's injector: dapr-metrics).
+        ["dapr-metrics", "/"],
+      ])
+      for (const app of ["todo-api", "todo-agent"]) {
+        const ports = find<Deployment>(docs, "Deployment", app).spec.template.spec.containers[0]?.ports ?? []
+        expect(ports.map((p) => p.name)).toContain("http")
+      }
     })
   })
 
@@ -655,7 +859,7 @@ describe.skipIf(helm === undefined)("helm chart todo-app", () => {
   describe("Dapr resources rendered by the chart", () => {
     const standalone = <T>(file: string) => parseYamlFile<T>(join(daprDir, "components", file))
 
-    it("DOKS: pubsub-kafka equals deploy/dapr/components/pubsub-kafka.yaml and meets DAPR.md §4", () => {
+    it("DOKS: pubsub-kafka equals deploy/dapr/components/pubsub-kafka.yaml and meets docs/dapr.md §6", () => {
       const rendered = find<DaprComponent>(doks, "Component", "pubsub-kafka")
       expectKafkaComponent(rendered, "todo-kafka")
       expect(rendered.spec).toEqual(standalone<DaprComponent>("pubsub-kafka.yaml").spec)
@@ -678,15 +882,38 @@ describe.skipIf(helm === undefined)("helm chart todo-app", () => {
       }
     })
 
-    it("tracing Configuration points the sidecars at the chart's Jaeger with protocol and isSecure", () => {
-      const rendered = find<TracingConfiguration>(doks, "Configuration", "todo-tracing")
+    it("locally the tracing Configuration points the sidecars at the chart's Jaeger with protocol and isSecure", () => {
+      const rendered = find<TracingConfiguration>(local, "Configuration", "todo-tracing")
       expectTracing(rendered, "todo-jaeger.todo.svc.cluster.local:4317")
       expect(rendered.spec).toEqual(standalone<TracingConfiguration>("tracing.yaml").spec)
-      expect(find(doks, "ConfigMap", "todo-config").data?.OTEL_EXPORTER_OTLP_ENDPOINT).toBe(
+      expect(find(local, "ConfigMap", "todo-config").data?.OTEL_EXPORTER_OTLP_ENDPOINT).toBe(
         "http://todo-jaeger.todo.svc.cluster.local:4318",
       )
-      const jaeger = find<Service>(doks, "Service", "todo-jaeger")
+      const jaeger = find<Service>(local, "Service", "todo-jaeger")
       expect(jaeger.spec.ports.map((p) => p.port)).toEqual([4317, 4318, 16686])
+    })
+
+    it("production keeps one trace in ten and runs no in-memory Jaeger; the apps sample at the root", () => {
+      type ConfigMap = K8sObject & { data: Record<string, string> }
+      const cm = find<ConfigMap>(doks, "ConfigMap", "todo-config").data
+      // The api starts the traces; the sidecars' ParentBased sampler follows its decision.
+      expect([cm.OTEL_TRACES_SAMPLER, cm.OTEL_TRACES_SAMPLER_ARG]).toEqual([
+        "parentbased_traceidratio",
+        "0.1",
+      ])
+      const tracing = find<TracingConfiguration>(doks, "Configuration", "todo-tracing").spec.tracing
+      expect(tracing.samplingRate).toBe("0.1")
+      expect(byKind(doks, "Deployment").map((d) => d.metadata.name)).not.toContain("todo-jaeger")
+      // No collector named: nothing is exported, and no endpoint points at a Jaeger that is not there.
+      expect(tracing.otel).toBeUndefined()
+      expect(cm.OTEL_EXPORTER_OTLP_ENDPOINT).toBeUndefined()
+      // Locally every trace is kept.
+      const localCm = find<ConfigMap>(local, "ConfigMap", "todo-config").data
+      expect(localCm.OTEL_TRACES_SAMPLER_ARG).toBe("1")
+      // "0" would also stop trace propagation through the sidecars: the schema refuses it.
+      const zero = helmTemplateRaw(h, ["--set-string", "config.tracesSampleRatio=0"])
+      expect(zero.status).not.toBe(0)
+      expect(zero.stderr).toContain("tracesSampleRatio")
     })
 
     it("dapr.components.enabled=false leaves the components to kubectl apply", () => {

@@ -1,5 +1,5 @@
 // Assertions shared by the standalone Dapr files (dapr.test.ts) and the chart-rendered ones
-// (chart.test.ts), so both are held to the same requirements (DAPR.md §4, §5, §6, §9).
+// (chart.test.ts), so both are held to the same requirements (docs/dapr.md §3, §6, §7).
 import { daprResiliencyPolicies, retryPolicy } from "@todo/messaging"
 import { expect } from "vitest"
 import {
@@ -22,7 +22,7 @@ export const expectedAcls = {
   allowedTopics: `${TOPIC},${DLQ}`,
 }
 
-/** The DO Managed Kafka component, exactly as DAPR.md §4 gives it. */
+/** The DO Managed Kafka component, as docs/dapr.md §6 describes it. */
 export const expectKafkaComponent = (component: DaprComponent, secretName: string): void => {
   expect(component.apiVersion).toBe("dapr.io/v1alpha1")
   expect(component.kind).toBe("Component")
@@ -113,7 +113,7 @@ export const expectResiliency = (spec: ResiliencySpec, componentName = "pubsub-k
   expect(threshold).toBeGreaterThanOrEqual(3 * outboundAttempts)
 }
 
-/** DAPR.md §6 / §9.12: samplingRate "1", protocol set, isSecure set (it defaults to true). */
+/** docs/dapr.md §7: samplingRate "1", protocol set, isSecure set (it defaults to true). */
 export const expectTracing = (config: TracingConfiguration, endpointAddress: string): void => {
   expect(config.apiVersion).toBe("dapr.io/v1alpha1")
   expect(config.kind).toBe("Configuration")

@@ -55,7 +55,7 @@ describe("deploy/dapr files", () => {
       expect(doc.apiVersion, file).toMatch(/^dapr\.io\//)
       expect(doc.metadata.namespace, file).toBeUndefined()
       // The agent subscribes programmatically; a declarative Subscription without scopes would make
-      // every Dapr app in the namespace subscribe (DAPR.md §2, §9.9).
+      // every Dapr app in the namespace subscribe (docs/dapr.md §2).
       if (doc.kind === "Subscription") expect(doc.scopes, file).toEqual([AGENT])
     }
   })

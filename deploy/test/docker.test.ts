@@ -133,18 +133,24 @@ describe.each(images)("$file", ({ name, file, port, workspace }) => {
   const localCopies = copies.filter((c) => !c.flags.some((f) => f.startsWith("--from=")))
   const skippable = (source: string) => name === "web" && !webExists && source.startsWith("packages/web")
 
-  it("is multi-stage and every base image is pinned to a version tag (never latest)", () => {
+  it("is multi-stage and every base image is pinned by digest, with its version tag (never latest)", () => {
     expect(stages.length).toBeGreaterThanOrEqual(2)
+    const digestOf = new Map<string, string>()
     for (const { image } of stages) {
       if (aliases.has(image)) continue
       const m = /^([^:@\s]+):([^@\s]+)(@sha256:[a-f0-9]{64})?$/.exec(image)
       expect(m, `${image} must carry a tag`).not.toBeNull()
       expect(m?.[2]).not.toBe("latest")
       expect(m?.[2], image).toMatch(/^\d+\.\d+(\.\d+)?(-[a-z0-9.]+)?$/)
+      // A tag can be pushed again; the digest cannot.
+      expect(m?.[3], `${image} must be pinned by digest`).toMatch(/^@sha256:[a-f0-9]{64}$/)
+      const tag = `${m?.[1]}:${m?.[2]}`
+      expect(digestOf.get(tag) ?? m?.[3], `${tag}: one digest in every stage`).toBe(m?.[3])
+      digestOf.set(tag, m?.[3] ?? "")
     }
     const nodeImages = stages.map((s) => s.image).filter((i) => i.startsWith("node:"))
     expect(nodeImages.length).toBeGreaterThanOrEqual(1)
-    for (const i of nodeImages) expect(i).toMatch(/^node:24\.\d+\.\d+-slim$/)
+    for (const i of nodeImages) expect(i).toMatch(/^node:24\.\d+\.\d+-slim@sha256:[a-f0-9]{64}$/)
   })
 
   it("every COPY source exists in the repository and is not excluded by .dockerignore", () => {
@@ -244,7 +250,9 @@ describe.each(images)("$file", ({ name, file, port, workspace }) => {
     it("builds the SPA and serves packages/web/dist with nginx-unprivileged and the repo's nginx config", () => {
       const runs = of("RUN").map((r) => r.args)
       expect(runs.some((r) => r.includes("npm run build --workspace=@todo/web"))).toBe(true)
-      expect(stages.at(-1)?.image).toMatch(/^nginxinc\/nginx-unprivileged:\d+\.\d+\.\d+-alpine$/)
+      expect(stages.at(-1)?.image).toMatch(
+        /^nginxinc\/nginx-unprivileged:\d+\.\d+\.\d+-alpine@sha256:[a-f0-9]{64}$/,
+      )
       const final = copies.filter((c) => c.line > (of("FROM").at(-1)?.line ?? 0))
       expect(final.map((c) => [c.sources, c.dest])).toEqual([
         [["deploy/docker/nginx/default.conf"], "/etc/nginx/conf.d/default.conf"],
@@ -258,6 +266,18 @@ describe.each(images)("$file", ({ name, file, port, workspace }) => {
       expect(pkg("packages/web").scripts?.build).toBeDefined()
     })
   }
+})
+
+describe("all three images", () => {
+  it("build on one Node image, byte for byte", () => {
+    const nodes = images.flatMap(({ file }) =>
+      parseDockerfile(readFileSync(join(dockerDir, file), "utf8"))
+        .filter((i) => i.keyword === "FROM" && i.args.startsWith("node:"))
+        .map((i) => i.args.split(/\s+/)[0]),
+    )
+    expect(nodes.length).toBe(5)
+    expect(new Set(nodes).size).toBe(1)
+  })
 })
 
 describe("nginx config for the SPA", () => {

@@ -1,7 +1,7 @@
 // Shared helpers for the deploy tests: paths, helm discovery and rendering, YAML parsing, the
 // Kubernetes shapes the assertions read, and a model of Dapr's pub/sub topic ACLs.
-import { spawnSync } from "node:child_process"
-import { accessSync, constants, readdirSync, readFileSync, statSync } from "node:fs"
+import { type SpawnOptions, spawn, spawnSync } from "node:child_process"
+import { accessSync, constants, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs"
 import { homedir } from "node:os"
 import { delimiter, dirname, join, relative } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -55,15 +55,17 @@ const isExecutable = (path: string): boolean => {
   }
 }
 
-/** helm on PATH, else in $(go env GOPATH)/bin (where .ci/run's `go install` puts it), else ~/go/bin. */
-export const findHelm = (): string | undefined => {
-  const candidates = (process.env.PATH ?? "").split(delimiter).map((dir) => join(dir, "helm"))
+/** A Go-installed tool on PATH, else in $(go env GOPATH)/bin (where .ci/run's `go install` puts it), else ~/go/bin. */
+export const findTool = (name: string): string | undefined => {
+  const candidates = (process.env.PATH ?? "").split(delimiter).map((dir) => join(dir, name))
   const gopath = spawnSync("go", ["env", "GOPATH"], { encoding: "utf8" })
   if (gopath.status === 0 && gopath.stdout.trim() !== "")
-    candidates.push(join(gopath.stdout.trim(), "bin", "helm"))
-  candidates.push(join(homedir(), "go", "bin", "helm"))
+    candidates.push(join(gopath.stdout.trim(), "bin", name))
+  candidates.push(join(homedir(), "go", "bin", name))
   return candidates.find(isExecutable)
 }
+
+export const findHelm = (): string | undefined => findTool("helm")
 
 export const helmMissingReason =
   "helm not found on PATH or in $(go env GOPATH)/bin: the chart tests are skipped. " +
@@ -75,16 +77,94 @@ export interface HelmResult {
   readonly stderr: string
 }
 
+/**
+ * Runs a command without blocking the event loop (needed when it talks to a server of this process), collecting
+ * its output. Standard input is closed.
+ */
+export const runAsync = (
+  cmd: string,
+  args: ReadonlyArray<string>,
+  options: SpawnOptions = {},
+): Promise<HelmResult> =>
+  new Promise((resolve) => {
+    const child = spawn(cmd, [...args], { cwd: repoRoot, ...options, stdio: ["ignore", "pipe", "pipe"] })
+    let stdout = ""
+    let stderr = ""
+    child.stdout?.on("data", (d) => {
+      stdout += d
+    })
+    child.stderr?.on("data", (d) => {
+      stderr += d
+    })
+    child.on("close", (status) => resolve({ status: status ?? -1, stdout, stderr }))
+  })
+
 export const runHelm = (helm: string, args: ReadonlyArray<string>): HelmResult => {
   const r = spawnSync(helm, args, { encoding: "utf8", cwd: repoRoot, maxBuffer: 32 * 1024 * 1024 })
   return { status: r.status ?? -1, stdout: r.stdout ?? "", stderr: r.stderr ?? "" }
 }
 
-/** `helm template todo <chart> -n todo <args>`; throws with helm's message when it fails. */
+/**
+ * The Kubernetes version renders are made for: the one whose API schemas are vendored (deploy/test/schemas).
+ * Chart.yaml's kubeVersion refuses helm template's default (1.20), so every render names one.
+ */
+export const kubeVersion: string = (
+  JSON.parse(readFileSync(join(repoRoot, "deploy", "test", "schemas", "sources.json"), "utf8")) as Array<{
+    name: string
+    version: string
+  }>
+)
+  .find((s) => s.name === "kubernetes")
+  ?.version.replace(/^v/, "") as string
+
+/** `helm template todo <chart> -n todo --kube-version <vendored> <args>`. */
+export const helmTemplateRaw = (helm: string, args: ReadonlyArray<string>, chart = chartDir): HelmResult =>
+  runHelm(helm, helmTemplateArgs(args, chart))
+
+/** The arguments of `helm template todo <chart> -n todo --kube-version <vendored> <args>`. */
+export const helmTemplateArgs = (args: ReadonlyArray<string>, chart = chartDir): string[] => [
+  "template",
+  "todo",
+  chart,
+  "--namespace",
+  "todo",
+  "--kube-version",
+  kubeVersion,
+  ...args,
+]
+
+/** helmTemplateRaw, parsed; throws with helm's message when it fails. */
 export const helmTemplate = (helm: string, args: ReadonlyArray<string>): K8sObject[] => {
-  const r = runHelm(helm, ["template", "todo", chartDir, "--namespace", "todo", ...args])
+  const r = helmTemplateRaw(helm, args)
   if (r.status !== 0) throw new Error(`helm template ${args.join(" ")} failed:\n${r.stderr}`)
   return parseDocuments(r.stdout)
+}
+
+/**
+ * The values file docs/deploy-doks.md has the operator write (the `cat > my-values.yaml <<EOF` block), with
+ * the guide's shell variables given these sample values; written into `dir`. Renders of the DOKS values use
+ * it, so the guide's file is what the tests render.
+ */
+export const guideSampleEnv: Record<string, string> = {
+  REGISTRY: "todo-registry",
+  HOST: "todo.example.com",
+  ADMIN_EMAIL: "ops@example.com",
+  VPC_CIDR: "10.110.0.0/20",
+  KAFKA_PORT: "25073",
+}
+export const guideValuesFile = (dir: string): string => {
+  const doc = readRepoFile("docs/deploy-doks.md")
+  const m = /cat > my-values\.yaml <<EOF\n([\s\S]*?)\nEOF\n/.exec(doc)
+  if (m === null) throw new Error("docs/deploy-doks.md has no `cat > my-values.yaml <<EOF` block")
+  const text = (m[1] ?? "").replace(/\$\{?([A-Z_]+)\}?/g, (_, name: string) => {
+    const value = guideSampleEnv[name]
+    if (value === undefined)
+      throw new Error(`my-values.yaml in the guide uses $${name}, which has no sample value`)
+    return value
+  })
+  const file = join(dir, "my-values.yaml")
+  writeFileSync(file, text)
+  return file
 }
 
 // ------------------------------------------------------------------------------------------------

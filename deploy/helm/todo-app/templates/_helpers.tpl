@@ -166,3 +166,48 @@ seccompProfile:
     matchLabels:
       {{- include "todo.selectorLabels" . | nindent 6 }}
 {{- end -}}
+
+{{/* Labels every pod of the release carries (the default-deny NetworkPolicy selects them). */}}
+{{- define "todo.releaseSelectorLabels" -}}
+app.kubernetes.io/name: {{ include "todo.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
+{{/* Each component runs under its own ServiceAccount, with no API token mounted (serviceaccounts.yaml).
+     Usage: include "todo.serviceAccountName" (dict "root" $ "component" "api") */}}
+{{- define "todo.serviceAccountName" -}}
+{{- printf "%s-%s" (include "todo.fullname" .root) .component -}}
+{{- end -}}
+
+{{/* The chart's components that run pods, given the values (ServiceAccounts, NetworkPolicies). */}}
+{{- define "todo.podComponents" -}}
+{{- $c := list "api" "agent" -}}
+{{- if .Values.web.enabled -}}{{- $c = append $c "web" -}}{{- end -}}
+{{- if .Values.migrations.enabled -}}{{- $c = append $c "migrations" -}}{{- end -}}
+{{- if .Values.jaeger.enabled -}}{{- $c = append $c "jaeger" -}}{{- end -}}
+{{- if .Values.postgres.enabled -}}{{- $c = append $c "postgres" -}}{{- end -}}
+{{- if .Values.redis.enabled -}}{{- $c = append $c "redis" -}}{{- end -}}
+{{- join " " $c -}}
+{{- end -}}
+
+{{/* A Secret value with leading or trailing whitespace (a file's final newline, `jq -r` output) reaches the
+     Kafka client verbatim: neither the Dapr operator nor the component trims it, and SASL fails.
+     Usage: include "todo.checkKafkaValue" (dict "secret" NAME "key" KEY "value" V) */}}
+{{- define "todo.checkKafkaValue" -}}
+{{- if ne .value (trim .value) -}}
+{{- fail (printf "Secret %s, key %s: the value has leading or trailing whitespace (a file's final newline?). Dapr passes it to Kafka verbatim and SASL fails: recreate the Secret with --from-literal=%s=\"$(...)\" (docs/deploy-doks.md)" .secret .key .key) -}}
+{{- end -}}
+{{- if eq .value "" -}}
+{{- fail (printf "Secret %s, key %s: the value is empty" .secret .key) -}}
+{{- end -}}
+{{- end -}}
+
+{{/* api and agent: the app's preStop (5 s) and drain run inside the sidecar's block-shutdown window, then the
+     sidecar drains for up to gracefulShutdownSeconds; 5 s spare. */}}
+{{- define "todo.terminationGracePeriodSeconds" -}}
+{{- if .Values.dapr.enabled -}}
+{{- add (int .Values.dapr.blockShutdownSeconds) (int .Values.dapr.gracefulShutdownSeconds) 5 -}}
+{{- else -}}
+30
+{{- end -}}
+{{- end -}}
