@@ -1,5 +1,5 @@
-// Assertions shared by the standalone Dapr files (dapr.test.ts) and the chart-rendered ones
-// (chart.test.ts), so both are held to the same requirements (docs/dapr.md §3, §6, §7).
+// Assertions on the chart's Dapr resources, shared by the cluster renders (chart.test.ts) and the render with
+// local values the real sidecars load (dapr.test.ts), so both are held to the same requirements (docs/dapr.md, docs/architecture.md).
 import { daprResiliencyPolicies, retryPolicy } from "@todo/messaging"
 import { expect } from "vitest"
 import {
@@ -22,8 +22,24 @@ export const expectedAcls = {
   allowedTopics: `${TOPIC},${DLQ}`,
 }
 
-/** The DO Managed Kafka component, as docs/dapr.md §6 describes it. */
-export const expectKafkaComponent = (component: DaprComponent, secretName: string): void => {
+/** Oldest Kafka protocol version a Kafka 4 broker accepts (KIP-896). */
+const KIP_896_FLOOR = [2, 1, 0]
+
+/** The Kafka protocol `version` is set, and is one Kafka 4 brokers accept (Dapr's default, 2.0.0, is not). */
+export const expectKafkaVersion = (component: DaprComponent): void => {
+  const version = metadataMap(component).get("version")?.value
+  expect(version, "the Kafka component's version").toMatch(/^\d+\.\d+\.\d+$/)
+  const parts = String(version).split(".").map(Number)
+  const cmp = parts.map((p, i) => p - KIP_896_FLOOR[i]!).find((d) => d !== 0) ?? 0
+  expect(cmp, `version ${version} must be at least 2.1.0`).toBeGreaterThanOrEqual(0)
+}
+
+/** The DO Managed Kafka component (docs/dapr.md, docs/architecture.md). */
+export const expectKafkaComponent = (
+  component: DaprComponent,
+  secretName: string,
+  consumerGroup: string,
+): void => {
   expect(component.apiVersion).toBe("dapr.io/v1alpha1")
   expect(component.kind).toBe("Component")
   expect(component.metadata.name).toBe("pubsub-kafka")
@@ -37,8 +53,10 @@ export const expectKafkaComponent = (component: DaprComponent, secretName: strin
   expect(meta.get("clientID")?.value).toBe("{appID}")
   expect(meta.get("disableTls")?.value).toBe("false")
   expect(meta.has("skipVerify")).toBe(false)
-  // Never one literal group shared by api and agent: unset means group = app-id.
-  expect(meta.has("consumerGroup")).toBe(false)
+  // One group per app ({appID}: never one literal shared by api and agent) and per environment and release.
+  expect(meta.get("consumerGroup")?.value).toBe(consumerGroup)
+  expect(consumerGroup.endsWith(".{appID}")).toBe(true)
+  expectKafkaVersion(component)
   for (const [name, key] of [
     ["brokers", "brokers"],
     ["saslUsername", "username"],
