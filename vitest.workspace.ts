@@ -17,7 +17,15 @@ export default defineConfig({
       project("messaging", "./packages/messaging"),
       project("api", "./packages/api"),
       project("agent", "./packages/agent"),
-      project("app", "./packages/app"),
+      project("app", "./packages/app", { exclude: ["test/dapr/**"] }),
+      // The real-sidecar suite: daprd and kfake built from their Go modules (scripts/go-tools.sh), skipped with a
+      // printed reason where Go >= 1.26.4 is missing. `npm run test:dapr` runs it alone.
+      project("dapr", "./packages/app", {
+        include: ["test/dapr/**/*.test.ts"],
+        globalSetup: ["../testkit/src/dapr/globalSetup.ts"],
+        testTimeout: 180_000,
+        hookTimeout: 120_000,
+      }),
       project("testkit", "./packages/testkit"),
       project("deploy", "./deploy"),
       project("web", "./packages/web", { testTimeout: 60_000 }),

@@ -4,7 +4,8 @@
 //    (Outbox.lockUser + Outbox.append, which also fires the NOTIFY trigger), measured at the service level.
 // 2. Commit → handler latency (p50/p95/p99) at 200 events/s, and the highest offered rate (in steps) whose p95 stays
 //    under 1 s with everything delivered, in the one-process mode (relay → in-process bus → agent) and through the
-//    Dapr sidecar simulator (relay → API sidecar → broker → agent sidecar → agent as its own process).
+//    real Dapr sidecars and a Kafka-protocol broker (relay → API daprd → kfake → agent daprd → agent as its own
+//    process; daprd and kfake built by scripts/go-tools.sh).
 // "Commit" is when the writer's COMMIT returned; "handler" is when the agent's delivery transaction began
 // (processed_events.processed_at = now()), both on this machine's clock.
 // PostgreSQL: BENCH_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres if it answers, else an
@@ -20,7 +21,13 @@ import { pgClientLayer } from "@todo/runtime/Database"
 import { freePort, startEmbeddedPostgres } from "@todo/runtime/EmbeddedPostgres"
 import { runMigrations } from "@todo/runtime/Migrations"
 import { runLayer, startService } from "@todo/testkit"
-import { DaprMesh } from "@todo/testkit/dapr/index"
+import {
+  ensureGoTools,
+  renderDaprResources,
+  startDaprd,
+  startDeliveryTap,
+  startKfake,
+} from "@todo/testkit/dapr/index"
 import { ConfigProvider, Effect, Exit, Layer, Logger, ManagedRuntime, Redacted, Scope } from "effect"
 import { FetchHttpClient } from "effect/http"
 import { SqlClient } from "effect/sql/SqlClient"
@@ -336,9 +343,24 @@ const startDapr = async (serverUrl: string, partitions: number): Promise<System>
       AGENT_SUGGESTIONS_PER_HOUR: "1000000",
     },
   })
-  const mesh = new DaprMesh({ partitions })
-  await mesh.addSidecar({ appId: "todo-agent", appUrl: agent.url })
-  const apiSidecar = await mesh.addSidecar({ appId: "todo-api" })
+  const found = ensureGoTools()
+  if (!("tools" in found)) throw new Error(`the Dapr parts need daprd and kfake: ${found.skip}`)
+  const { tools } = found
+  const dir = mkdtempSync(join(tmpdir(), "bench-dapr-"))
+  const kfake = await startKfake({ binary: tools.kfake, partitions })
+  const resources = renderDaprResources({
+    helm: tools.helm,
+    dir,
+    kafka: { brokers: kfake.brokers, username: kfake.username, password: kfake.password },
+  })
+  const tap = await startDeliveryTap(agent.port)
+  const agentSidecar = await startDaprd({
+    binary: tools.daprd,
+    appId: "todo-agent",
+    resources,
+    appPort: tap.port,
+  })
+  const apiSidecar = await startDaprd({ binary: tools.daprd, appId: "todo-api", resources })
   const publishedAt = new Map<string, number>()
   const durations: Array<number> = []
   let since = 0
@@ -350,7 +372,7 @@ const startDapr = async (serverUrl: string, partitions: number): Promise<System>
         ),
       ),
       Layer.provide(pgClientLayer(Redacted.make(db.url), 10)),
-      Layer.provide(relayConfig(apiSidecar.env())),
+      Layer.provide(relayConfig({ DAPR_HTTP_ENDPOINT: apiSidecar.url })),
       Layer.provide(quiet),
     ),
   )
@@ -358,20 +380,24 @@ const startDapr = async (serverUrl: string, partitions: number): Promise<System>
     url: db.url,
     stop: async () => {
       await relay.stop()
-      await mesh.close()
+      await apiSidecar.stop()
+      await agentSidecar.stop()
+      await tap.close()
       await agent.stop()
+      await kfake.stop()
+      rmSync(dir, { recursive: true, force: true })
       await db.drop()
     },
     publishedAt,
     deliveryStartedAt: () => {
       const first = new Map<string, number>()
-      for (const a of mesh.attempts({ appId: "todo-agent" }))
-        if (a.at >= since && !first.has(a.cloudEventId)) first.set(a.cloudEventId, a.at)
+      for (const a of tap.deliveries())
+        if (a.at >= since && a.eventId !== undefined && !first.has(a.eventId)) first.set(a.eventId, a.at)
       return first
     },
     deliveryDurations: () =>
-      mesh
-        .attempts({ appId: "todo-agent" })
+      tap
+        .deliveries()
         .filter((a) => a.at >= since)
         .map((a) => a.durationMs),
     publishDurations: () => durations,

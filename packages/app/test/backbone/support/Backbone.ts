@@ -1,11 +1,9 @@
 import {
   CurrentRetryPolicy,
-  DaprPublisherLive,
   HandlerRegistry,
   InProcessBusLive,
   type RetryPolicy,
   retryPolicy,
-  SubscriptionRoutes,
 } from "@todo/messaging"
 import { createServer } from "node:http"
 import { NodeHttpServer } from "@effect/platform-node"
@@ -14,11 +12,8 @@ import { ApiHttp, ApiRelay } from "@todo/api/ApiLive"
 import { AuthConfig } from "@todo/api/auth/AuthService"
 import { pgClientLayer } from "@todo/runtime/Database"
 import { freePort } from "@todo/runtime/EmbeddedPostgres"
-import { NotFoundRoute } from "@todo/runtime/http/ContractRouter"
-import { SystemRoutes } from "@todo/runtime/http/SystemRoutes"
 import { apiClient, queryRows, runLayer, waitUntilReady } from "@todo/testkit"
 import { ConfigProvider, Duration, Effect, Layer, Logger, Redacted } from "effect"
-import { FetchHttpClient, HttpRouter } from "effect/http"
 import { SqlClient } from "effect/sql/SqlClient"
 
 /**
@@ -124,46 +119,6 @@ const launch = async (port: number, layer: Layer.Layer<never, unknown, never>): 
   return { url, port, stop: running.stop }
 }
 
-/** The agent service in this process: subscription routes, the agents, and the given test handlers. */
-export const startAgent = async (options: {
-  readonly databaseUrl: string
-  readonly env?: Env
-  readonly handlers?: EffectsOptions
-}) => {
-  const port = await Effect.runPromise(freePort)
-  const layer = HttpRouter.serve(Layer.mergeAll(SystemRoutes, SubscriptionRoutes, NotFoundRoute), {
-    disableListenLog: true,
-    disableLogger: true,
-  }).pipe(
-    Layer.provide(server(port)),
-    Layer.provide(Layer.provideMerge(EffectsHandler(options.handlers), AgentCore)),
-    Layer.provide(database(options.databaseUrl)),
-    Layer.provide(testConfig(options.env)),
-    Layer.provide(Logger.layer([])),
-  )
-  return launch(port, layer)
-}
-
-/** The API service in this process, its relay publishing through the sidecar named in `env` (DAPR_HTTP_ENDPOINT). */
-export const startApi = async (options: {
-  readonly databaseUrl: string
-  readonly env?: Env
-  readonly retryPolicy?: RetryPolicy
-}) => {
-  const port = await Effect.runPromise(freePort)
-  const layer = Layer.mergeAll(
-    ApiHttp(server(port)),
-    ApiRelay.pipe(Layer.provide(DaprPublisherLive.pipe(Layer.provide(FetchHttpClient.layer)))),
-  ).pipe(
-    Layer.provide(Layer.succeed(CurrentRetryPolicy, options.retryPolicy ?? retryPolicy)),
-    Layer.provide(authFor(port)),
-    Layer.provide(database(options.databaseUrl)),
-    Layer.provide(testConfig(options.env)),
-    Layer.provide(Logger.layer([])),
-  )
-  return launch(port, layer)
-}
-
 /** The one-process system (API, relay, in-process bus, agents) with the given test handlers. */
 export const startOneProcess = async (options: {
   readonly databaseUrl: string
@@ -195,22 +150,3 @@ export const signUpAs = async (baseUrl: string, email: string) => {
 /** One number from a SQL count. */
 export const count = async (url: string, sql: string, params: ReadonlyArray<unknown> = []) =>
   Number((await queryRows<{ n: string | number }>(url, sql, params))[0]!.n)
-
-/** Runs `worker` over `items` with at most `limit` at a time; resolves with the results in item order. */
-export const mapLimit = async <A, B>(
-  items: ReadonlyArray<A>,
-  limit: number,
-  worker: (item: A, index: number) => Promise<B>,
-): Promise<Array<B>> => {
-  const results = new Array<B>(items.length)
-  let next = 0
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++
-        results[i] = await worker(items[i]!, i)
-      }
-    }),
-  )
-  return results
-}
