@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage } from "node:http"
 import { gunzipSync } from "node:zlib"
+import { decodeTraceRequest } from "./OtlpProtobuf.ts"
 
 /** One span as an OTLP/HTTP JSON exporter sent it, flattened with its service name. */
 export interface ReceivedSpan {
@@ -61,7 +62,7 @@ const readBody = (req: IncomingMessage) =>
   })
 
 /**
- * An OTLP/HTTP trace receiver for tests (`POST /v1/traces`, JSON, optionally gzip): what Jaeger's collector would
+ * An OTLP/HTTP trace receiver for tests (`POST /v1/traces`, JSON or protobuf, optionally gzip): what Jaeger's collector would
  * receive, kept in memory for assertions on trace ids and parent links.
  */
 export const startOtlpReceiver = async () => {
@@ -74,7 +75,12 @@ export const startOtlpReceiver = async () => {
     try {
       let body = await readBody(req)
       if (req.headers["content-encoding"] === "gzip") body = gunzipSync(body)
-      const traces = JSON.parse(body.toString("utf8")) as OtlpTraces
+      // Our services export OTLP/JSON; daprd exports protobuf.
+      const traces = (
+        String(req.headers["content-type"]).startsWith("application/x-protobuf")
+          ? decodeTraceRequest(body)
+          : JSON.parse(body.toString("utf8"))
+      ) as OtlpTraces
       for (const rs of traces.resourceSpans ?? []) {
         const service = String(attributes(rs.resource?.attributes)["service.name"] ?? "")
         for (const ss of rs.scopeSpans ?? []) {
@@ -91,7 +97,10 @@ export const startOtlpReceiver = async () => {
           }
         }
       }
-      res.writeHead(200, { "content-type": "application/json" }).end("{}")
+      // An empty ExportTraceServiceResponse in the request's own encoding.
+      if (String(req.headers["content-type"]).startsWith("application/x-protobuf"))
+        res.writeHead(200, { "content-type": "application/x-protobuf" }).end()
+      else res.writeHead(200, { "content-type": "application/json" }).end("{}")
     } catch {
       res.writeHead(400).end()
     }
