@@ -37,7 +37,7 @@ if (!("tools" in found)) throw new Error(found.skip)
 const { tools } = found
 const dir = mkdtempSync(join(tmpdir(), "sdk-eval-"))
 const otlp = await startOtlpReceiver()
-const kfake = await startKfake({ binary: tools.kfake })
+const kfake = await startKfake({ binary: tools.kfake, dataDir: join(dir, "kfake") })
 const resources = renderDaprResources({
   helm: tools.helm,
   dir,

@@ -347,7 +347,7 @@ const startDapr = async (serverUrl: string, partitions: number): Promise<System>
   if (!("tools" in found)) throw new Error(`the Dapr parts need daprd and kfake: ${found.skip}`)
   const { tools } = found
   const dir = mkdtempSync(join(tmpdir(), "bench-dapr-"))
-  const kfake = await startKfake({ binary: tools.kfake, partitions })
+  const kfake = await startKfake({ binary: tools.kfake, dataDir: join(dir, "kfake"), partitions })
   const resources = renderDaprResources({
     helm: tools.helm,
     dir,

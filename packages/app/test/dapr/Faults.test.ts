@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs"
+import { join } from "node:path"
 import { queryRows, signUp } from "@todo/testkit"
 import { eventually } from "@todo/testkit"
 import { expect, it } from "vitest"
@@ -98,9 +100,11 @@ describeDapr("faults during write bursts, through real daprd sidecars and kafka"
   it("the broker is stopped during 500 writes and started again: every event is processed once", async () => {
     const { stack } = shared
     let outageMs = 0
+    let groups = ""
     const { users, statuses } = await burst("broker", 500, 100, async () => {
       const down = Date.now()
       await stack.kfake.stop()
+      groups = readFileSync(join(stack.kfake.dataDir, "groups.log"), "latin1")
       await eventually(async () => (Date.now() - down > 2_000 ? true : undefined), { timeoutMs: 3_000 })
       await stack.kfake.start()
       outageMs = Date.now() - down
@@ -111,6 +115,10 @@ describeDapr("faults during write bursts, through real daprd sidecars and kafka"
     // Both sidecars rode it out: neither exited.
     expect(stack.apiSidecar.process().running()).toBe(true)
     expect(stack.agentSidecar.process().running()).toBe(true)
+    // The consumer group the broker kept across the restart is the chart's, namespaced per environment and
+    // release, with the app-id filled in by daprd; the api's sidecar (subscription scopes: none) joined none.
+    expect(groups).toContain("local.todo.todo.todo-agent")
+    expect(groups).not.toContain("todo-api")
     report("broker stopped during 500 writes", {
       "broker down ms": outageMs,
       "all processed ms after the burst": catchUpMs,

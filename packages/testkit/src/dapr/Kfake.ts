@@ -1,6 +1,4 @@
-import { mkdtempSync } from "node:fs"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
+import { mkdirSync } from "node:fs"
 import { loopbackPort } from "./Ports.ts"
 import { type Managed, spawnManaged } from "../ProcessGroup.ts"
 
@@ -9,6 +7,8 @@ export interface Kfake {
   readonly brokers: string
   readonly username: string
   readonly password: string
+  /** Where the broker keeps its state (log segments, topics, consumer groups and their offsets). */
+  readonly dataDir: string
   readonly process: () => Managed
   /** SIGTERM: the broker writes its state to its data directory and exits. */
   readonly stop: () => Promise<void>
@@ -23,12 +23,17 @@ export interface Kfake {
  */
 export const startKfake = async (options: {
   readonly binary: string
+  /** The broker's data directory (created if missing); the caller removes it. */
+  readonly dataDir: string
   readonly username?: string
   readonly password?: string
   readonly partitions?: number
+  /** kfake's own log on its output (none, error, warn, info, debug); warn by default. */
+  readonly logLevel?: string
 }): Promise<Kfake> => {
   const port = await loopbackPort()
-  const dataDir = mkdtempSync(join(tmpdir(), "todo-kfake-"))
+  const dataDir = options.dataDir
+  mkdirSync(dataDir, { recursive: true })
   const username = options.username ?? "todo"
   const password = options.password ?? `kfake-${Math.random().toString(36).slice(2)}`
   let current: Managed | undefined
@@ -49,7 +54,7 @@ export const startKfake = async (options: {
         dataDir,
         "-sync",
         "-log-level",
-        "warn",
+        options.logLevel ?? "warn",
       ],
       env: { ...(process.env as Record<string, string>), KFAKE_PASSWORD: password },
     })
@@ -61,6 +66,7 @@ export const startKfake = async (options: {
     brokers: `127.0.0.1:${port}`,
     username,
     password,
+    dataDir,
     process: () => current!,
     stop: async () => current?.stop(),
     start,

@@ -61,7 +61,7 @@ export const startStack = async (options: StackOptions): Promise<Stack> => {
   }
   try {
     const tokens = { dapr: token(), app: token() }
-    const kfake = await startKfake({ binary: options.tools.kfake })
+    const kfake = await startKfake({ binary: options.tools.kfake, dataDir: join(dir, "kfake") })
     stops.push(() => kfake.stop())
     const resources = renderDaprResources({
       helm: options.tools.helm,
