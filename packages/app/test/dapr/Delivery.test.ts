@@ -1,5 +1,14 @@
 import { TASKS_DLQ_TOPIC, TASKS_TOPIC } from "@todo/contracts"
-import { apiClient, eventually, queryRows, signUp } from "@todo/testkit"
+import {
+  apiClient,
+  createTestDatabase,
+  eventually,
+  queryRows,
+  type ServiceProcess,
+  signUp,
+  startService,
+} from "@todo/testkit"
+import { loopbackPort } from "@todo/testkit/dapr/index"
 import { expect, it } from "vitest"
 import { count, describeDapr, eventIdOf, report, sharedStack } from "./support.ts"
 
@@ -30,7 +39,7 @@ describeDapr("delivery through real daprd sidecars and kafka", () => {
         const res = await client.api.suggestions.list({ query: {} })
         return res.status === 200 ? res.body.items[0] : undefined
       },
-      { timeoutMs: 10_000, what: `the overdue suggestion\n${stack.agent.output().slice(-3000)}` },
+      { timeoutMs: 20_000, what: "the overdue suggestion" },
     )
     const tookMs = Date.now() - started
     expect(suggestion).toMatchObject({
@@ -332,6 +341,57 @@ describeDapr("delivery through real daprd sidecars and kafka", () => {
     )
     expect(row!.error).toMatch(/malformed task event/)
   })
+
+  it.each([
+    ["a wrong API token", { DAPR_API_TOKEN: "not-the-token" }, 401],
+    ["an unknown pub/sub component", { PUBSUB_NAME: "no-such-pubsub" }, 404],
+  ])(
+    "%s: the event waits in the outbox, the error is logged once, publishing is retried",
+    async (_, env, status) => {
+      const { stack } = shared
+      // An api in front of the real sidecar with a wrong token or component name, on its own database (so the
+      // healthy api's relay does not publish its events): writes go on, the events wait.
+      const db = await createTestDatabase()
+      let api: ServiceProcess | undefined
+      try {
+        api = await startService({
+          script: "packages/api/src/main.ts",
+          port: await loopbackPort(),
+          env: {
+            DATABASE_URL: db.url,
+            BETTER_AUTH_SECRET: "misconfigured-secret-misconfigured-0123456789",
+            DAPR_HTTP_ENDPOINT: stack.apiSidecar.url,
+            DAPR_API_TOKEN: stack.tokens.dapr,
+            ...env,
+          },
+        })
+        const { client } = await signUp(api.url)
+        const created = await client.api.tasks.create({ body: { title: "waits" } })
+        expect(created.status).toBe(201)
+        const row = await eventually(
+          async () => {
+            const [r] = await queryRows<{
+              attempts: number
+              last_error: string | null
+              published_at: Date | null
+            }>(db.url, "SELECT attempts, last_error, published_at FROM outbox")
+            return r && r.attempts >= 3 ? r : undefined
+          },
+          { timeoutMs: 30_000, what: "three publish attempts" },
+        )
+        expect(row.published_at).toBeNull()
+        expect(row.last_error).toContain(String(status))
+        const loud = api
+          .output()
+          .split("\n")
+          .filter((l) => l.includes("misconfigured"))
+        expect(loud).toHaveLength(1)
+      } finally {
+        await api?.stop()
+        await db.drop()
+      }
+    },
+  )
 })
 
 const signUpAdmin = async (url: string) => {
