@@ -881,26 +881,17 @@ describe.skipIf(helm === undefined)("helm chart todo-app", () => {
     })
 
     it("refuses a Kafka protocol version that Kafka 4 brokers reject (KIP-896)", () => {
-      for (const version of ["2.0.0", "1.1.0", "0.10.2"]) {
-        const r = runHelm(h, [
+      const renders = (version: string) =>
+        runHelm(h, [
           "template",
           "todo",
           chartDir,
           ...doksArgs,
           "--set-string",
           `dapr.pubsub.kafka.version=${version}`,
-        ])
-        expect(r.status, version).not.toBe(0)
-      }
-      const r = runHelm(h, [
-        "template",
-        "todo",
-        chartDir,
-        ...doksArgs,
-        "--set-string",
-        "dapr.pubsub.kafka.version=3.7.0",
-      ])
-      expect(r.status).toBe(0)
+        ]).status === 0
+      for (const version of ["2.0.0", "1.1.0", "0.10.2"]) expect(renders(version), version).toBe(false)
+      expect(renders("3.7.0")).toBe(true)
     })
 
     it("local: pubsub-kafka is Redis with the same topic ACLs", () => {

@@ -1,9 +1,8 @@
 // Shared helpers for the deploy tests: paths, helm discovery and rendering, YAML parsing, the
 // Kubernetes shapes the assertions read, and a model of Dapr's pub/sub topic ACLs.
 import { type SpawnOptions, spawn, spawnSync } from "node:child_process"
-import { accessSync, constants, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs"
-import { homedir } from "node:os"
-import { delimiter, dirname, join, relative } from "node:path"
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs"
+import { dirname, join, relative } from "node:path"
 import { fileURLToPath } from "node:url"
 import { parse, parseAllDocuments } from "yaml"
 
@@ -46,30 +45,13 @@ export const parseDocuments = (text: string): K8sObject[] => {
 // ------------------------------------------------------------------------------------------------
 // helm
 
-const isExecutable = (path: string): boolean => {
-  try {
-    accessSync(path, constants.X_OK)
-    return statSync(path).isFile()
-  } catch {
-    return false
-  }
-}
-
-/** A Go-installed tool on PATH, else in $(go env GOPATH)/bin (where .ci/run's `go install` puts it), else ~/go/bin. */
-export const findTool = (name: string): string | undefined => {
-  const candidates = (process.env.PATH ?? "").split(delimiter).map((dir) => join(dir, name))
-  const gopath = spawnSync("go", ["env", "GOPATH"], { encoding: "utf8" })
-  if (gopath.status === 0 && gopath.stdout.trim() !== "")
-    candidates.push(join(gopath.stdout.trim(), "bin", name))
-  candidates.push(join(homedir(), "go", "bin", name))
-  return candidates.find(isExecutable)
-}
-
-export const findHelm = (): string | undefined => findTool("helm")
+/** Go-installed tools (helm, kubeconform …): on PATH, else in $(go env GOPATH)/bin, else ~/go/bin; one finder for
+ *  every test that needs them (packages/testkit/src/Helm.ts). */
+export { findHelm, findTool } from "@todo/testkit/Helm"
 
 export const helmMissingReason =
   "helm not found on PATH or in $(go env GOPATH)/bin: the chart tests are skipped. " +
-  ".ci/run installs it with `go install helm.sh/helm/v3/cmd/helm@latest`; do the same to run them."
+  ".ci/run installs it with `go install helm.sh/helm/v3/cmd/helm@v3.21.4`; do the same to run them."
 
 export interface HelmResult {
   readonly status: number

@@ -1,7 +1,6 @@
 import { spawnSync } from "node:child_process"
-import { accessSync, constants, statSync } from "node:fs"
-import { homedir } from "node:os"
-import { delimiter, join } from "node:path"
+import { join } from "node:path"
+import { findHelm } from "../Helm.ts"
 import { REPO_ROOT } from "../Processes.ts"
 
 /** The Go programs the real-sidecar stack runs, built and cached by scripts/go-tools.sh. */
@@ -12,25 +11,6 @@ export interface GoTools {
 }
 
 const SCRIPT = join(REPO_ROOT, "scripts", "go-tools.sh")
-
-const isExecutable = (path: string) => {
-  try {
-    accessSync(path, constants.X_OK)
-    return statSync(path).isFile()
-  } catch {
-    return false
-  }
-}
-
-/** helm on PATH, else in $(go env GOPATH)/bin or ~/go/bin (where `go install` puts it). */
-export const findHelm = (): string | undefined => {
-  const candidates = (process.env.PATH ?? "").split(delimiter).map((dir) => join(dir, "helm"))
-  const gopath = spawnSync("go", ["env", "GOPATH"], { encoding: "utf8" })
-  if (gopath.status === 0 && gopath.stdout.trim() !== "")
-    candidates.push(join(gopath.stdout.trim(), "bin", "helm"))
-  candidates.push(join(homedir(), "go", "bin", "helm"))
-  return candidates.find(isExecutable)
-}
 
 const script = (args: ReadonlyArray<string>, inherit = false) =>
   spawnSync("bash", [SCRIPT, ...args], {
