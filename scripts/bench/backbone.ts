@@ -561,10 +561,9 @@ const main = async () => {
     if (only.has("one"))
       suites.push(["one-process", await latencySuite("one-process", () => startOneProcess(server.url))])
     // 3 partitions as deployed (docs/deploy-doks.md); 12 to show what bounds the 3-partition figures.
-    if (only.has("dapr"))
-      suites.push(["dapr-sim", await latencySuite("dapr-sim", () => startDapr(server.url, 3))])
+    if (only.has("dapr")) suites.push(["dapr", await latencySuite("dapr", () => startDapr(server.url, 3))])
     if (only.has("dapr12"))
-      suites.push(["dapr-sim-12p", await latencySuite("dapr-sim-12p", () => startDapr(server.url, 12))])
+      suites.push(["dapr-12p", await latencySuite("dapr-12p", () => startDapr(server.url, 12))])
     for (const [label, r] of suites) {
       log(
         `  ${label}: at 200/s p95 ${ms(r.headline.p95)} ms; highest offered rate with p95 ≤ 1 s and all delivered: ${
