@@ -128,7 +128,7 @@ ensure() {
       local work started
       work="$(mktemp -d "$cache_root/build-$tool.XXXXXX")"
       started=$(date +%s)
-      say "building $tool $(tool_key "$tool") with $gov (the first build of daprd takes minutes)"
+      say "building $tool $(tool_key "$tool") with $gov$([ "$tool" = kfake ] || echo " (minutes when the Go build cache is cold)")"
       if ! "build_$tool" "$path.partial" "$work/src" >"$work/build.log" 2>&1 </dev/null; then
         tail -n 30 "$work/build.log" >&2
         rm -rf "$work" "$path.partial"
@@ -149,6 +149,10 @@ main() {
     local v
     v="$(go_version)" || {
       echo "$v"
+      exit 1
+    }
+    mkdir -p "$cache_root" 2>/dev/null && [ -w "$cache_root" ] || {
+      echo "cannot write the tools cache $cache_root (set TODO_APP_CACHE to a writable folder)"
       exit 1
     }
     echo "$v"
