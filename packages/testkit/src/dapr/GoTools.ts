@@ -8,6 +8,8 @@ export interface GoTools {
   readonly daprd: string
   readonly kfake: string
   readonly helm: string
+  /** Jaeger v2 (cmd/jaeger), only when asked for: nothing in the suite needs it yet. */
+  readonly jaeger?: string
 }
 
 const SCRIPT = join(REPO_ROOT, "scripts", "go-tools.sh")
@@ -23,7 +25,7 @@ const script = (args: ReadonlyArray<string>, inherit = false) =>
  * the one-line reason they cannot be had on this machine (no Go ≥ 1.26.4, no helm).
  */
 export const ensureGoTools = (
-  options: { readonly build?: boolean } = {},
+  options: { readonly build?: boolean; readonly jaeger?: boolean } = {},
 ): { readonly tools: GoTools } | { readonly skip: string } => {
   const check = script(["--check"])
   if (check.status !== 0) return { skip: `${check.stdout.trim() || check.stderr.trim()}` }
@@ -31,7 +33,7 @@ export const ensureGoTools = (
   if (helm === undefined)
     return { skip: "helm not found (go install helm.sh/helm/v3/cmd/helm@v3.21.4, as .ci/run does)" }
   const paths: Record<string, string> = {}
-  for (const tool of ["daprd", "kfake"]) {
+  for (const tool of ["daprd", "kfake", ...(options.jaeger ? ["jaeger"] : [])]) {
     let found = script(["--path", tool])
     if (found.status !== 0 && options.build !== false) {
       const built = script([tool], true)
@@ -41,5 +43,12 @@ export const ensureGoTools = (
     if (found.status !== 0) return { skip: `${tool} is not built: run scripts/go-tools.sh` }
     paths[tool] = found.stdout.trim()
   }
-  return { tools: { daprd: paths.daprd!, kfake: paths.kfake!, helm } }
+  return {
+    tools: {
+      daprd: paths.daprd!,
+      kfake: paths.kfake!,
+      helm,
+      ...(paths.jaeger ? { jaeger: paths.jaeger } : {}),
+    },
+  }
 }
