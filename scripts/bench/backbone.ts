@@ -263,7 +263,7 @@ interface System {
   readonly deliveryStartedAt: () => Map<string, number>
   /** How long each publish call took (in-process: the whole delivery; Dapr: the sidecar's answer). */
   readonly publishDurations: () => ReadonlyArray<number>
-  /** The agent's service time per delivery (simulator attempt log), Dapr only. */
+  /** The agent's service time per delivery (the delivery hop's log), Dapr only. */
   readonly deliveryDurations: () => ReadonlyArray<number>
   readonly reset: () => void
 }

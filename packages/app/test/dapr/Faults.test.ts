@@ -14,8 +14,6 @@ describeDapr("faults during write bursts, through real daprd sidecars and kafka"
   const shared = sharedStack({
     logLevel: "info",
     apiEnv: {
-      OUTBOX_RETRY_BASE: "100 millis",
-      OUTBOX_RETRY_MAX: "1 second",
       OUTBOX_SWEEP_INTERVAL: "500 millis",
       DAPR_PUBLISH_TIMEOUT: "2 seconds",
     },
