@@ -53,8 +53,10 @@ describeDapr("delivery through real daprd sidecars and kafka", () => {
     })
 
     const eventId = await eventIdOf(db.url, created.body.id)
-    const delivery = stack.tap.deliveries(EVENTS).find((d) => d.eventId === eventId)!
-    expect(delivery).toBeDefined()
+    // The hop records the answer as it passes it on, a moment after the agent committed.
+    const delivery = await eventually(async () =>
+      stack.tap.deliveries(EVENTS).find((d) => d.eventId === eventId),
+    )
     expect(delivery.headers["content-type"]).toBe("application/cloudevents+json")
     // The sidecar presents the app token; the partition key is the user; the topic is ours.
     expect(delivery.headers["dapr-api-token"]).toBe(stack.tokens.app)
@@ -301,11 +303,13 @@ describeDapr("delivery through real daprd sidecars and kafka", () => {
           : undefined,
       { what: "the replay published" },
     )
-    const after = stack.tap
-      .deliveries(EVENTS)
-      .filter((d) => d.eventId === eventId)
-      .slice(attempts.length)
-    expect(after.length).toBeGreaterThanOrEqual(1)
+    const after = await eventually(async () => {
+      const later = stack.tap
+        .deliveries(EVENTS)
+        .filter((d) => d.eventId === eventId)
+        .slice(attempts.length)
+      return later.length > 0 ? later : undefined
+    })
     for (const d of after) expect(JSON.parse(d.answer)).toEqual({ status: "SUCCESS" })
     expect(await count(db.url, "SELECT count(*) AS n FROM outbox WHERE event_id = $1", [eventId])).toBe(1)
     expect(
