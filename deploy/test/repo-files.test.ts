@@ -268,9 +268,6 @@ describe("docs/deploy-doks.md (its commands run in guide.test.ts)", () => {
 })
 
 describe("pointers to the Dapr and stack notes", () => {
-  // deploy/dapr and the chart's templates/dapr are being reworked by the real-sidecar change and are fixed there.
-  const owned = (path: string) =>
-    !path.startsWith("deploy/dapr/") && !path.startsWith("deploy/helm/todo-app/templates/dapr/")
   const files = [
     ...listFiles(join(repoRoot, "docs"), [".md"]),
     ...listFiles(join(repoRoot, "deploy"), [".ts", ".yaml", ".tpl", ".md", ".sh", ".Dockerfile", ".conf"]),
@@ -278,7 +275,7 @@ describe("pointers to the Dapr and stack notes", () => {
     join(repoRoot, ".github", "workflows", "ci.yml"),
   ]
     .map(rel)
-    .filter((p) => owned(p) && !p.startsWith("deploy/test/schemas/"))
+    .filter((p) => !p.startsWith("deploy/test/schemas/"))
 
   it("point into docs/, never at the notes outside the repository", () => {
     const outside = new RegExp(`\\b(${["DAPR", "STACK"].join("|")})\\.md\\b`)

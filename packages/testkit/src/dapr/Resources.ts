@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process"
-import { mkdirSync, writeFileSync } from "node:fs"
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { parseAllDocuments } from "yaml"
 import { REPO_ROOT } from "../Processes.ts"
@@ -40,8 +40,17 @@ const durationMs = (text: string) => {
   return Number(m[1]) * { ms: 1, s: 1_000, m: 60_000 }[m[2] as "ms" | "s" | "m"]
 }
 
+/**
+ * The lowest Kubernetes version Chart.yaml's kubeVersion allows: helm template assumes 1.20 otherwise, which the chart
+ * refuses. The Dapr resources do not depend on it.
+ */
+const kubeVersion = () =>
+  /kubeVersion:\s*"?>=\s*v?(\d+\.\d+\.\d+)/.exec(readFileSync(join(CHART, "Chart.yaml"), "utf8"))?.[1]
+
 const render = (helm: string, templates: ReadonlyArray<string>, set: ReadonlyArray<string>) => {
+  const floor = kubeVersion()
   const args = ["template", "todo", CHART, "--namespace", "todo", "-f", LOCAL_VALUES]
+  if (floor) args.push("--kube-version", floor)
   for (const t of templates) args.push("--show-only", `templates/dapr/${t}`)
   for (const s of set) args.push("--set", s)
   const r = spawnSync(helm, args, { encoding: "utf8", cwd: REPO_ROOT })
