@@ -72,6 +72,8 @@ describe.skipIf(helm === undefined)("helm chart todo-app", () => {
   let local: K8sObject[] = []
   let doks: K8sObject[] = []
   let sentinel: K8sObject[] = []
+  let adminLocal: K8sObject[] = []
+  let adminDoks: K8sObject[] = []
   let tmp = ""
 
   beforeAll(() => {
@@ -90,11 +92,18 @@ describe.skipIf(helm === undefined)("helm chart todo-app", () => {
   afterAll(() => {
     if (tmp !== "") rmSync(tmp, { recursive: true, force: true })
   })
+  const ADMIN = ["--set", "adminJob.enabled=true,adminJob.command=grant,adminJob.email=ops@example.com"]
+  beforeAll(() => {
+    adminLocal = helmTemplate(h, ADMIN)
+    adminDoks = helmTemplate(h, [...doksArgs, ...ADMIN])
+  })
 
   const renders = (): Array<[string, K8sObject[]]> => [
     [LOCAL, local],
     [DOKS, doks],
     ["sentinel secrets", sentinel],
+    [`${LOCAL} with the admin Job`, adminLocal],
+    [`${DOKS} with the admin Job`, adminDoks],
   ]
 
   describe("lint and render", () => {
@@ -144,7 +153,7 @@ describe.skipIf(helm === undefined)("helm chart todo-app", () => {
           "NetworkPolicy/todo-default-deny",
           "NetworkPolicy/todo-dns",
           "NetworkPolicy/todo-jaeger-ingress",
-          "NetworkPolicy/todo-migrations-egress",
+          "NetworkPolicy/todo-jobs-egress",
           "NetworkPolicy/todo-postgres-ingress",
           "NetworkPolicy/todo-redis-ingress",
           "NetworkPolicy/todo-web-from-ingress",
@@ -185,7 +194,7 @@ describe.skipIf(helm === undefined)("helm chart todo-app", () => {
           "NetworkPolicy/todo-apps-egress",
           "NetworkPolicy/todo-default-deny",
           "NetworkPolicy/todo-dns",
-          "NetworkPolicy/todo-migrations-egress",
+          "NetworkPolicy/todo-jobs-egress",
           "PodDisruptionBudget/todo-agent",
           "PodDisruptionBudget/todo-api",
           "PodDisruptionBudget/todo-web",
@@ -846,6 +855,26 @@ describe.skipIf(helm === undefined)("helm chart todo-app", () => {
       expect(c.env?.find((e) => e.name === "ADMIN_ACTOR")?.value).toBe("release-bot")
       for (const docs of [doks, local])
         expect(find(docs, "ConfigMap", "todo-config").data).not.toHaveProperty("ADMIN_EMAILS")
+    })
+
+    it("runs under its own ServiceAccount without an API token (the pod-wide checks above cover it too)", () => {
+      for (const docs of [adminLocal, adminDoks]) {
+        const spec = find<Job>(docs, "Job", "todo-admin-1").spec.template.spec as {
+          serviceAccountName?: string
+          automountServiceAccountToken?: boolean
+        }
+        expect(spec.serviceAccountName).toBe("todo-admin")
+        expect(spec.automountServiceAccountToken).toBe(false)
+        expect(
+          (
+            find(docs, "ServiceAccount", "todo-admin") as K8sObject & {
+              automountServiceAccountToken?: boolean
+            }
+          ).automountServiceAccountToken,
+        ).toBe(false)
+      }
+      for (const docs of [doks, local])
+        expect(byKind(docs, "ServiceAccount").map((sa) => sa.metadata.name)).not.toContain("todo-admin")
     })
 
     it("refuses a grant without an email and a command it does not know", () => {

@@ -55,6 +55,8 @@ describe.skipIf(helm === undefined)("network policies", () => {
   let doks: K8sObject[] = []
   let local: K8sObject[] = []
   let monitored: K8sObject[] = []
+  let adminDoks: K8sObject[] = []
+  let adminLocal: K8sObject[] = []
 
   beforeAll(() => {
     tmp = mkdtempSync(join(tmpdir(), "todo-netpol-"))
@@ -62,6 +64,9 @@ describe.skipIf(helm === undefined)("network policies", () => {
     doks = helmTemplate(h, doksArgs)
     local = helmTemplate(h, [])
     monitored = helmTemplate(h, [...doksArgs, "--set", "networkPolicy.monitoringNamespaces={monitoring}"])
+    const admin = ["--set", "adminJob.enabled=true,adminJob.command=list"]
+    adminDoks = helmTemplate(h, [...doksArgs, ...admin])
+    adminLocal = helmTemplate(h, admin)
   })
   afterAll(() => {
     if (tmp !== "") rmSync(tmp, { recursive: true, force: true })
@@ -193,6 +198,41 @@ describe.skipIf(helm === undefined)("network policies", () => {
         ["prometheus -> web:8080", { from: prometheus, to: web as Pod, port: 8080 }],
         ["prometheus -> api sidecar API:3500", { from: prometheus, to: api as Pod, port: 3500 }],
         ["other namespace -> agent:9090", { from: stranger, to: agent as Pod, port: 9090 }],
+      ],
+    )
+  })
+
+  it("the admin Job reaches DNS and the database (Neon, or the chart's PostgreSQL), nothing else", () => {
+    const doksAdmin = releasePods(adminDoks, "todo").get("admin") as Pod
+    expect(doksAdmin.labels["app.kubernetes.io/component"]).toBe("admin")
+    check(
+      adminDoks,
+      [
+        ["admin -> kube-dns:53/udp", { from: doksAdmin, to: kubeDns, port: 53, protocol: "UDP" }],
+        ["admin -> kube-dns:53/tcp", { from: doksAdmin, to: kubeDns, port: 53 }],
+        ["admin -> Neon:5432", { from: doksAdmin, to: neon, port: 5432 }],
+      ],
+      [
+        ["admin -> OpenAI:443", { from: doksAdmin, to: openai, port: 443 }],
+        ["admin -> Kafka", { from: doksAdmin, to: kafkaBroker, port: kafkaPort }],
+        ["admin -> a private address:5432", { from: doksAdmin, to: privateHost, port: 5432 }],
+        ["admin -> dapr-sentry:50001", { from: doksAdmin, to: sentry, port: 50001 }],
+        ["other namespace -> admin:4000", { from: stranger, to: doksAdmin, port: 4000 }],
+      ],
+    )
+    const p = releasePods(adminLocal, "todo")
+    const [admin, postgres, redis, jaeger] = ["admin", "postgres", "redis", "jaeger"].map(
+      (c) => p.get(c) as Pod,
+    )
+    check(
+      adminLocal,
+      [
+        ["admin -> kube-dns:53/udp", { from: admin as Pod, to: kubeDns, port: 53, protocol: "UDP" }],
+        ["admin -> postgres:5432", { from: admin as Pod, to: postgres as Pod, port: 5432 }],
+      ],
+      [
+        ["admin -> redis:6379", { from: admin as Pod, to: redis as Pod, port: 6379 }],
+        ["admin -> jaeger OTLP:4318", { from: admin as Pod, to: jaeger as Pod, port: 4318 }],
       ],
     )
   })

@@ -184,6 +184,7 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- $c := list "api" "agent" -}}
 {{- if .Values.web.enabled -}}{{- $c = append $c "web" -}}{{- end -}}
 {{- if .Values.migrations.enabled -}}{{- $c = append $c "migrations" -}}{{- end -}}
+{{- if .Values.adminJob.enabled -}}{{- $c = append $c "admin" -}}{{- end -}}
 {{- if .Values.jaeger.enabled -}}{{- $c = append $c "jaeger" -}}{{- end -}}
 {{- if .Values.postgres.enabled -}}{{- $c = append $c "postgres" -}}{{- end -}}
 {{- if .Values.redis.enabled -}}{{- $c = append $c "redis" -}}{{- end -}}
