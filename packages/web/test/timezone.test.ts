@@ -1,4 +1,4 @@
-import { apiClient, eventually, signUp } from "@todo/testkit"
+import { apiClient, signUp } from "@todo/testkit"
 import { describe, expect, it } from "vitest"
 import { fromLocal } from "../src/time.ts"
 import { signUpInUi, taskRow } from "./support/browser.ts"
@@ -15,12 +15,17 @@ const NEW_YORK = "America/New_York"
 describe.skipIf(suite.skipReason !== null)("time zones", () => {
   it("a new account starts in the browser's zone", async () => {
     const { page, errors } = await suite.open({ timezoneId: "America/Los_Angeles" })
-    const { token } = await signUpInUi(page, "Westcoast Wendy")
-    const settings = await eventually(async () => {
-      const res = await apiClient(suite.stack.apiUrl, token!).api.me.getSettings()
-      return res.status === 200 && res.body.timezone !== "UTC" ? res.body : undefined
+    const settingsWrites: Array<string> = []
+    page.on("request", (r) => {
+      if (r.url().endsWith("/api/me/settings") && r.method() !== "GET") settingsWrites.push(r.method())
     })
-    expect(settings.timezone).toBe("America/Los_Angeles")
+    const signUpRequest = page.waitForRequest((r) => r.url().endsWith("/api/auth/sign-up"))
+    const { token } = await signUpInUi(page, "Westcoast Wendy")
+    // The zone travels in the sign-up itself: the account has it when sign-up answers, with no second write.
+    expect((await signUpRequest).postDataJSON()).toMatchObject({ timezone: "America/Los_Angeles" })
+    const settings = await apiClient(suite.stack.apiUrl, token!).api.me.getSettings()
+    expect(settings.status === 200 && settings.body.timezone).toBe("America/Los_Angeles")
+    expect(settingsWrites).toEqual([])
     await page.getByRole("link", { name: "Settings" }).click()
     expect(await page.getByLabel("Time zone").inputValue()).toBe("America/Los_Angeles")
     expect(errors).toEqual([])

@@ -14,9 +14,6 @@ export const humanizeLength = (message: string): string => {
   return bound ? `Use at ${bound} ${n} characters.` : message
 }
 
-/** Whether the contract's sign-up takes the account's time zone (the server rejects fields it does not know). */
-const SIGN_UP_TAKES_ZONE = "timezone" in SignUp.fields
-
 /** What the contract asks of a new password, from the contract itself (so it follows the server's rule). */
 const passwordRule = (() => {
   const exit = Schema.decodeUnknownExit(SignUp.fields.password)("")
@@ -45,28 +42,12 @@ export const AuthScreen = () => {
     setErrors({})
     setFormError(null)
     // The browser's zone becomes the account's, so "tomorrow 9am" means 9 in the morning here from the first task.
-    const zone = deviceTimeZone()
-    const signUpBody = {
-      email: email.trim(),
-      password,
-      name: name.trim(),
-      ...(SIGN_UP_TAKES_ZONE ? { timezone: zone } : {}),
-    }
+    const signUpBody = { email: email.trim(), password, name: name.trim(), timezone: deviceTimeZone() }
     const res = signingUp
       ? await call(() => client.api.auth.signUp({ body: signUpBody }))
       : await call(() => client.api.auth.signIn({ body: { email: email.trim(), password } }))
     setBusy(false)
     if (res.status === 200 || res.status === 201) {
-      // A server whose sign-up does not take the zone yet: set it right away, before the app loads the settings.
-      if (signingUp && !SIGN_UP_TAKES_ZONE) {
-        const authorization = `Bearer ${res.body.token}`
-        await call(() =>
-          client.api.me.putSettings({
-            body: { timezone: zone, agentsEnabled: true },
-            extraHeaders: { authorization },
-          }),
-        )
-      }
       sessionExpired.value = false
       saveSession(res.body)
       return
