@@ -1,7 +1,7 @@
 import { Schema } from "effect"
 
 /**
- * The CloudEvents 1.0 envelope a Dapr sidecar delivers (DAPR.md §1, §8b). Only what the agent relies on is
+ * The CloudEvents 1.0 envelope a Dapr sidecar delivers (docs/dapr.md §1 for the envelope daprd builds, §2 for the delivery). Only what the agent relies on is
  * required; the rest is carried through. `data` is decoded separately with the task event codec.
  */
 export const CloudEvent = Schema.Struct({
@@ -23,11 +23,11 @@ export const CloudEvent = Schema.Struct({
 }).annotate({ title: "CloudEvent" })
 export type CloudEvent = typeof CloudEvent.Type
 
-/** How a subscriber answers a delivery (DAPR.md §2): ack, retry later, or drop (to the dead-letter topic). */
+/** How a subscriber answers a delivery (docs/dapr.md §2, the table of answers): ack, retry later, or drop (to the dead-letter topic). */
 export const DeliveryStatus = Schema.Literals(["SUCCESS", "RETRY", "DROP"])
 export type DeliveryStatus = typeof DeliveryStatus.Type
 
-/** One programmatic subscription as `GET /dapr/subscribe` declares it (DAPR.md §2, §8c). */
+/** One programmatic subscription as `GET /dapr/subscribe` declares it (docs/dapr.md §2). */
 export const DaprSubscription = Schema.Struct({
   pubsubname: Schema.String,
   topic: Schema.String,

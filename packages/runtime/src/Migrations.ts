@@ -10,7 +10,7 @@ export const MIGRATIONS_TABLE = "schema_migrations"
 
 /**
  * Splits a SQL file into statements: the driver always uses the extended protocol, which takes one statement at a
- * time (STACK.md §5). A statement ends at a `;` closing a line, except inside a `$$ … $$` body.
+ * time (docs/stack.md, PostgreSQL). A statement ends at a `;` closing a line, except inside a `$$ … $$` body.
  */
 export const splitStatements = (text: string): ReadonlyArray<string> => {
   const statements: Array<string> = []

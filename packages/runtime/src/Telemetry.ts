@@ -21,7 +21,7 @@ export const TelemetryConfig = Config.all({
 })
 
 /**
- * Tracing through @effect/opentelemetry (STACK.md decision 4): spans go over OTLP/HTTP (JSON) to
+ * Tracing through @effect/opentelemetry (docs/stack.md, decision 4): spans go over OTLP/HTTP (JSON) to
  * `OTEL_EXPORTER_OTLP_ENDPOINT` (Jaeger accepts OTLP directly; e.g. http://127.0.0.1:4318), with `service.name`,
  * `deployment.environment` and `service.version` as resource attributes. Without an endpoint there is no exporter:
  * Effect's own spans still carry trace ids into logs and outgoing `traceparent` headers, at no export cost.

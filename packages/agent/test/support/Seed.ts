@@ -54,7 +54,7 @@ export const taskEvent = <E extends TaskEvent>(
     ...event,
   }) as unknown as E
 
-/** The CloudEvent a sidecar would deliver for it (DAPR.md §8b). */
+/** The CloudEvent a sidecar would deliver for it (docs/dapr.md §1 for the envelope, §2 for the delivery). */
 export const cloudEvent = (event: TaskEvent) => ({
   id: event.eventId,
   source: "todo-api",

@@ -7,7 +7,7 @@ import { type HttpError, meaningOf, problemResponse } from "./Problem.ts"
 import { CorrelationId, correlationIdFrom, RequestLogFields } from "./RequestContext.ts"
 
 /**
- * Serves a ts-rest contract with Effect handlers (STACK.md decision 3): one HttpRouter route per contract route,
+ * Serves a ts-rest contract with Effect handlers (docs/stack.md, decision 3): one HttpRouter route per contract route,
  * validated with the route's own Effect schemas (the contract holds them as Standard Schema), answered through the
  * response schema of the status the handler chose, so nothing undeclared leaks. A handler may fail only with errors
  * that carry their HTTP meaning (or a database error, a 500): anything else does not compile. Defects become a 500

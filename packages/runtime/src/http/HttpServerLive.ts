@@ -23,7 +23,7 @@ const answerWhileStarting = function (this: Server, _req: IncomingMessage, res: 
 /**
  * The Node HTTP server on HOST:PORT (default `127.0.0.1` and `defaultPort`). Provide it *last* in a composition
  * root: it accepts connections as soon as it is built, and until the router's layers exist requests are answered
- * 503 (STACK.md §4).
+ * 503 (docs/stack.md, Effect 4).
  */
 export const HttpServerLive = (defaultPort: number) =>
   Layer.unwrap(
