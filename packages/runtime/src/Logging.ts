@@ -36,12 +36,15 @@ export const jsonLogger = (service: string) =>
     process.stdout.write(`${safeJson(entry)}\n`)
   })
 
+/** `LOG_LEVEL` in any case (`debug`, `DEBUG`): spelt as Effect names the levels, then checked against those names. */
 const LogLevelFromString = Schema.String.pipe(
-  Schema.decodeTo(Schema.Literals(["All", "Fatal", "Error", "Warn", "Info", "Debug", "Trace", "None"]), {
-    decode: SchemaGetter.transform(
-      (s: string) => (s.charAt(0).toUpperCase() + s.slice(1).toLowerCase()) as never,
-    ),
+  Schema.decodeTo(Schema.String, {
+    decode: SchemaGetter.transform((s: string) => s.charAt(0).toUpperCase() + s.slice(1).toLowerCase()),
     encode: SchemaGetter.passthrough(),
+  }),
+  Schema.decodeTo(Schema.Literals(["All", "Fatal", "Error", "Warn", "Info", "Debug", "Trace", "None"]), {
+    decode: SchemaGetter.passthroughSupertype(),
+    encode: SchemaGetter.passthroughSubtype(),
   }),
 )
 

@@ -1,5 +1,5 @@
 import { NodeRuntime } from "@effect/platform-node"
-import { type Config, Effect, Layer, Schema } from "effect"
+import { type Config, Effect, Layer, Predicate, Schema } from "effect"
 import { HttpServer } from "effect/http"
 import { LoggingLive } from "./Logging.ts"
 import { TracingLive } from "./Telemetry.ts"
@@ -63,12 +63,19 @@ export const runService = <E>(
 ) =>
   checkConfiguration(options.requires ?? []).pipe(
     Effect.andThen(Layer.launch(layer)),
-    Effect.catchTag("ConfigError" as never, (error: { readonly message: string }) =>
-      stop([`configuration error: ${formatConfigError(error)}`]),
+    // The layer's error type is the caller's E, which need not name these two: they are told apart by their tag.
+    Effect.catch((error: unknown) =>
+      isConfigError(error)
+        ? stop([`configuration error: ${formatConfigError(error)}`])
+        : error instanceof StartupError
+          ? stop([error.message])
+          : Effect.fail(error),
     ),
-    Effect.catchTag("StartupError" as never, (error: StartupError) => stop([error.message])),
     NodeRuntime.runMain,
   )
+
+const isConfigError = (error: unknown): error is Config.ConfigError =>
+  Predicate.isTagged(error, "ConfigError")
 
 /** Logs `<service> listening on http://…` once the server it is given answers with the routes attached. */
 export const ListeningLog = (service: string) =>

@@ -169,6 +169,7 @@ export const profileThis = async <A>(run: () => Promise<A>): Promise<{ result: A
   await session.post("Profiler.start")
   try {
     const result = await run()
+    // Node's typings make samples and timeDeltas optional; V8 always sends both with a stopped profile.
     const { profile } = (await session.post("Profiler.stop")) as unknown as { profile: Profile }
     return { result, profile }
   } finally {

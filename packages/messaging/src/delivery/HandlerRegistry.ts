@@ -1,5 +1,5 @@
 import type { TaskEvent, TaskEventOf, TaskEventType } from "@todo/contracts"
-import { Context, type Effect, Layer } from "effect"
+import { Context, Effect, Layer } from "effect"
 
 /** What a handler knows besides the event: the CloudEvent id it arrived under. */
 export interface HandlerContext {
@@ -38,8 +38,13 @@ export class HandlerRegistry extends Context.Service<
     return HandlerRegistry.of({
       register: (type, name, handle) => {
         const list = byType.get(type) ?? []
-        // Kept per type: handlersFor only ever hands this handler events of type T.
-        list.push({ name, handle: handle as unknown as EventHandler<TaskEventType> })
+        // Kept per type, so handlersFor only ever hands this handler events of type T; the guard says so to the
+        // compiler (a handler of one type cannot stand for a handler of every type).
+        const isOfType = (event: TaskEvent): event is TaskEventOf<typeof type> => event.eventType === type
+        list.push({
+          name,
+          handle: (event, context) => (isOfType(event) ? handle(event, context) : Effect.void),
+        })
         byType.set(type, list)
       },
       handlersFor: (event) => byType.get(event.eventType) ?? [],

@@ -75,13 +75,15 @@ export const QuickAdd = () => {
     if (!value || busy.value) return
     busy.value = true
     error.value = undefined
-    let res = await call(() => client.api.tasks.quick({ body: { text: value } }))
-    let task: Task | null = res.status === 201 ? res.body.task : null
-    if (isMissingRoute(res)) {
+    const quick = await call(() => client.api.tasks.quick({ body: { text: value } }))
+    let task: Task | null = quick.status === 201 ? quick.body.task : null
+    // The answer whose problem the line below shows, if nothing was created.
+    let res: { readonly status: number; readonly body: unknown } = quick
+    if (isMissingRoute(quick)) {
       // No quick add on this server yet: save the line as a plain title.
       const created = await call(() => client.api.tasks.create({ body: { title: value } }))
       if (created.status === 201) task = created.body
-      else res = created as never
+      else res = created
     }
     busy.value = false
     if (task) {
