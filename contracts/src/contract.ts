@@ -52,22 +52,21 @@ export const AcceptResult = Schema.Struct({ suggestion: Suggestion, task: Task }
 
 const problem = std(Problem)
 
-/** Answers every route may give; each is problem+json (RFC 9457). */
-const errors = {
-  400: problem,
-  401: problem,
-  403: problem,
-  404: problem,
-  409: problem,
-  412: problem,
-  413: problem,
-  415: problem,
-  429: problem,
-  500: problem,
-  502: problem,
-  503: problem,
-  504: problem,
-} as const
+/**
+ * Problem answers (RFC 9457, `application/problem+json`) a route may give besides the 400 and 500 every API route
+ * may. Each route lists exactly the statuses it can answer: the server's route helpers hold the list to the
+ * handler's typed errors at compile time (packages/runtime/src/http/ContractRouter.ts, `StatusCheck`).
+ */
+const problems = <const S extends ReadonlyArray<number>>(...statuses: S) =>
+  // Object.fromEntries types its keys as string; the keys are exactly `statuses`.
+  Object.fromEntries(statuses.map((status) => [status, problem])) as {
+    readonly [K in S[number]]: typeof problem
+  }
+
+/** What a route answers to a missing or invalid bearer token. */
+const signedIn = [401] as const
+/** What a JSON body may be refused with besides a 400: too large, or not JSON. */
+const jsonBody = [413, 415] as const
 
 const correlationHeaders = {
   "x-correlation-id": std(Schema.optional(Text.check(Schema.isMaxLength(200)))),
@@ -79,13 +78,13 @@ export const systemContract = c.router(
       method: "GET",
       path: "/health",
       summary: "Liveness: the process is up",
-      responses: { 200: std(Health) },
+      responses: { 200: std(Health), 500: problem },
     },
     ready: {
       method: "GET",
       path: "/ready",
       summary: "Readiness: the database answers; the body also says whether the Dapr sidecar does",
-      responses: { 200: std(Ready), 503: problem },
+      responses: { 200: std(Ready), 500: problem, 503: problem },
     },
   },
   { strictStatusCodes: true },
@@ -99,37 +98,42 @@ export const apiContract = c.router(
         path: "/auth/sign-up",
         summary: "Create an account; answers the user and a bearer token",
         body: std(SignUp),
-        responses: { 201: std(AuthSession) },
+        responses: { 201: std(AuthSession), ...problems(409, ...jsonBody, 429) },
       },
       signIn: {
         method: "POST",
         path: "/auth/sign-in",
         summary: "Sign in with email and password; answers the user and a bearer token",
         body: std(SignIn),
-        responses: { 200: std(AuthSession) },
+        responses: { 200: std(AuthSession), ...problems(401, ...jsonBody, 429) },
       },
       signOut: {
         method: "POST",
         path: "/auth/sign-out",
         summary: "Revoke the bearer token",
         body: c.noBody(),
-        responses: { 204: c.noBody() },
+        responses: { 204: c.noBody(), ...problems(...signedIn) },
       },
     },
     me: {
-      get: { method: "GET", path: "/me", summary: "The signed-in user", responses: { 200: std(User) } },
+      get: {
+        method: "GET",
+        path: "/me",
+        summary: "The signed-in user",
+        responses: { 200: std(User), ...problems(...signedIn) },
+      },
       getSettings: {
         method: "GET",
         path: "/me/settings",
         summary: "Time zone and agent preferences",
-        responses: { 200: std(Settings) },
+        responses: { 200: std(Settings), ...problems(...signedIn) },
       },
       putSettings: {
         method: "PUT",
         path: "/me/settings",
         summary: "Replace time zone and agent preferences",
         body: std(Settings),
-        responses: { 200: std(Settings) },
+        responses: { 200: std(Settings), ...problems(...signedIn, ...jsonBody) },
       },
     },
     tasks: {
@@ -138,35 +142,35 @@ export const apiContract = c.router(
         path: "/tasks",
         summary: "Search, filter, sort and page through the user's tasks",
         query: std(ListTasksQuery),
-        responses: { 200: std(TaskPage) },
+        responses: { 200: std(TaskPage), ...problems(...signedIn) },
       },
       create: {
         method: "POST",
         path: "/tasks",
         summary: "Create a task (writes tasks.created)",
         body: std(CreateTask),
-        responses: { 201: std(Task) },
+        responses: { 201: std(Task), ...problems(...signedIn, ...jsonBody) },
       },
       quick: {
         method: "POST",
         path: "/tasks/quick",
         summary: "Create a task from one line of natural language (dates, every …, #tags, !priority)",
         body: std(QuickAddRequest),
-        responses: { 201: std(QuickAddResult) },
+        responses: { 201: std(QuickAddResult), ...problems(...signedIn, ...jsonBody) },
       },
       parseQuick: {
         method: "POST",
         path: "/tasks/quick/parse",
         summary: "Show what quick add would understand, without creating anything",
         body: std(QuickAddRequest),
-        responses: { 200: std(QuickAddParse) },
+        responses: { 200: std(QuickAddParse), ...problems(...signedIn, ...jsonBody) },
       },
       get: {
         method: "GET",
         path: "/tasks/:id",
         summary: "One task",
         pathParams: std(TaskIdParams),
-        responses: { 200: std(Task) },
+        responses: { 200: std(Task), ...problems(...signedIn, 404) },
       },
       update: {
         method: "PATCH",
@@ -175,7 +179,7 @@ export const apiContract = c.router(
         pathParams: std(TaskIdParams),
         headers: { "if-match": std(Schema.optional(Text.check(Schema.isMaxLength(40)))) },
         body: std(UpdateTask),
-        responses: { 200: std(Task) },
+        responses: { 200: std(Task), ...problems(...signedIn, 404, 412, ...jsonBody) },
       },
       remove: {
         method: "DELETE",
@@ -183,7 +187,7 @@ export const apiContract = c.router(
         summary: "Delete a task (writes tasks.deleted)",
         pathParams: std(TaskIdParams),
         body: c.noBody(),
-        responses: { 204: c.noBody() },
+        responses: { 204: c.noBody(), ...problems(...signedIn, 404) },
       },
       complete: {
         method: "POST",
@@ -191,7 +195,7 @@ export const apiContract = c.router(
         summary: "Complete a task (idempotent); a recurring task rolls over to its next occurrence",
         pathParams: std(TaskIdParams),
         body: c.noBody(),
-        responses: { 200: std(CompleteResult) },
+        responses: { 200: std(CompleteResult), ...problems(...signedIn, 404) },
       },
       incomplete: {
         method: "POST",
@@ -199,7 +203,7 @@ export const apiContract = c.router(
         summary: "Reopen a completed task (idempotent)",
         pathParams: std(TaskIdParams),
         body: c.noBody(),
-        responses: { 200: std(Task) },
+        responses: { 200: std(Task), ...problems(...signedIn, 404) },
       },
       activity: {
         method: "GET",
@@ -207,7 +211,7 @@ export const apiContract = c.router(
         summary: "The task's history from the event log, newest first",
         pathParams: std(TaskIdParams),
         query: std(PageQuery),
-        responses: { 200: std(ActivityPage) },
+        responses: { 200: std(ActivityPage), ...problems(...signedIn, 404) },
       },
     },
     activity: {
@@ -215,7 +219,7 @@ export const apiContract = c.router(
       path: "/activity",
       summary: "The history of all the user's tasks, newest first",
       query: std(PageQuery),
-      responses: { 200: std(ActivityPage) },
+      responses: { 200: std(ActivityPage), ...problems(...signedIn) },
     },
     stream: {
       method: "GET",
@@ -226,13 +230,16 @@ export const apiContract = c.router(
         '`{"id": "<resource id>", "taskId": "<task id or null>", "change": "created|updated|deleted|completed|' +
         'incomplete|pending|accepted|dismissed|withdrawn|read"}`; a `: ping` comment every 15 seconds. Clients ' +
         "refetch what changed and reconnect after a drop.",
-      responses: { 200: c.otherResponse({ contentType: "text/event-stream", body: c.type<string>() }) },
+      responses: {
+        200: c.otherResponse({ contentType: "text/event-stream", body: c.type<string>() }),
+        ...problems(...signedIn),
+      },
     },
     tags: {
       method: "GET",
       path: "/tags",
       summary: "The user's tags with how many tasks carry each",
-      responses: { 200: std(TagList) },
+      responses: { 200: std(TagList), ...problems(...signedIn) },
     },
     suggestions: {
       list: {
@@ -240,7 +247,7 @@ export const apiContract = c.router(
         path: "/suggestions",
         summary: "The agents' suggestions for the user's tasks",
         query: std(ListSuggestionsQuery),
-        responses: { 200: std(SuggestionPage) },
+        responses: { 200: std(SuggestionPage), ...problems(...signedIn) },
       },
       accept: {
         method: "POST",
@@ -248,7 +255,7 @@ export const apiContract = c.router(
         summary: "Apply the proposed change to the task (writes tasks.updated)",
         pathParams: std(SuggestionIdParams),
         body: c.noBody(),
-        responses: { 200: std(AcceptResult) },
+        responses: { 200: std(AcceptResult), ...problems(...signedIn, 404, 409) },
       },
       dismiss: {
         method: "POST",
@@ -256,7 +263,7 @@ export const apiContract = c.router(
         summary: "Dismiss a suggestion",
         pathParams: std(SuggestionIdParams),
         body: c.noBody(),
-        responses: { 200: std(Suggestion) },
+        responses: { 200: std(Suggestion), ...problems(...signedIn, 404, 409) },
       },
     },
     notifications: {
@@ -265,7 +272,7 @@ export const apiContract = c.router(
         path: "/notifications",
         summary: "Reminder notifications, newest first",
         query: std(ListNotificationsQuery),
-        responses: { 200: std(NotificationPage) },
+        responses: { 200: std(NotificationPage), ...problems(...signedIn) },
       },
       read: {
         method: "POST",
@@ -273,7 +280,7 @@ export const apiContract = c.router(
         summary: "Mark a notification read",
         pathParams: std(SuggestionIdParams),
         body: c.noBody(),
-        responses: { 200: std(Notification) },
+        responses: { 200: std(Notification), ...problems(...signedIn, 404) },
       },
     },
     chat: {
@@ -282,21 +289,21 @@ export const apiContract = c.router(
         path: "/chat",
         summary: "Send a message to the assistant; it may act on tasks through tools",
         body: std(ChatRequest),
-        responses: { 200: std(ChatReply) },
+        responses: { 200: std(ChatReply), ...problems(...signedIn, 404, ...jsonBody, 502, 503, 504) },
       },
       list: {
         method: "GET",
         path: "/chat",
         summary: "The user's conversations",
         query: std(PageQuery),
-        responses: { 200: std(ConversationPage) },
+        responses: { 200: std(ConversationPage), ...problems(...signedIn) },
       },
       get: {
         method: "GET",
         path: "/chat/:conversationId",
         summary: "A conversation's messages",
         pathParams: std(ConversationParams),
-        responses: { 200: std(ConversationDetail) },
+        responses: { 200: std(ConversationDetail), ...problems(...signedIn, 404) },
       },
       remove: {
         method: "DELETE",
@@ -304,7 +311,7 @@ export const apiContract = c.router(
         summary: "Delete a conversation",
         pathParams: std(ConversationParams),
         body: c.noBody(),
-        responses: { 204: c.noBody() },
+        responses: { 204: c.noBody(), ...problems(...signedIn, 404) },
       },
     },
     admin: {
@@ -314,7 +321,7 @@ export const apiContract = c.router(
           path: "/admin/dead-letters",
           summary: "Events parked after failed delivery (admin only)",
           query: std(PageQuery),
-          responses: { 200: std(DeadLetterPage) },
+          responses: { 200: std(DeadLetterPage), ...problems(...signedIn, 403) },
         },
         replay: {
           method: "POST",
@@ -322,7 +329,7 @@ export const apiContract = c.router(
           summary: "Re-enqueue the event through the outbox with its original id (admin only)",
           pathParams: std(DeadLetterParams),
           body: c.noBody(),
-          responses: { 202: std(DeadLetter) },
+          responses: { 202: std(DeadLetter), ...problems(...signedIn, 403, 404, 409) },
         },
         remove: {
           method: "DELETE",
@@ -330,12 +337,17 @@ export const apiContract = c.router(
           summary: "Discard a dead letter (admin only)",
           pathParams: std(DeadLetterParams),
           body: c.noBody(),
-          responses: { 204: c.noBody() },
+          responses: { 204: c.noBody(), ...problems(...signedIn, 403, 404) },
         },
       },
     },
   },
-  { pathPrefix: "/api", strictStatusCodes: true, commonResponses: errors, baseHeaders: correlationHeaders },
+  {
+    pathPrefix: "/api",
+    strictStatusCodes: true,
+    commonResponses: { 400: problem, 500: problem },
+    baseHeaders: correlationHeaders,
+  },
 )
 
 export const contract = c.router({ system: systemContract, api: apiContract })

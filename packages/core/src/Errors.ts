@@ -9,7 +9,7 @@ import { Schema } from "effect"
 export class TaskNotFound extends Schema.TaggedError<TaskNotFound>()("TaskNotFound", {
   taskId: Schema.String,
 }) {
-  get httpMeaning(): HttpMeaning {
+  get httpMeaning(): HttpMeaning<404> {
     return meaning(404, "task-not-found", `No task with id ${this.taskId}.`)
   }
 }
@@ -20,7 +20,7 @@ export class VersionConflict extends Schema.TaggedError<VersionConflict>()("Vers
   expected: Schema.Int,
   actual: Schema.Int,
 }) {
-  get httpMeaning(): HttpMeaning {
+  get httpMeaning(): HttpMeaning<412> {
     return meaning(
       412,
       "version-conflict",
@@ -34,7 +34,7 @@ export class InvalidTaskField extends Schema.TaggedError<InvalidTaskField>()("In
   field: Schema.String,
   message: Schema.String,
 }) {
-  get httpMeaning(): HttpMeaning {
+  get httpMeaning(): HttpMeaning<400> {
     return invalidField(this.field, this.message)
   }
 }
@@ -42,7 +42,7 @@ export class InvalidTaskField extends Schema.TaggedError<InvalidTaskField>()("In
 export class SuggestionNotFound extends Schema.TaggedError<SuggestionNotFound>()("SuggestionNotFound", {
   suggestionId: Schema.String,
 }) {
-  get httpMeaning(): HttpMeaning {
+  get httpMeaning(): HttpMeaning<404> {
     return meaning(404, "suggestion-not-found", `No suggestion with id ${this.suggestionId}.`)
   }
 }
@@ -52,7 +52,7 @@ export class SuggestionNotPending extends Schema.TaggedError<SuggestionNotPendin
   suggestionId: Schema.String,
   status: Schema.String,
 }) {
-  get httpMeaning(): HttpMeaning {
+  get httpMeaning(): HttpMeaning<409> {
     return meaning(409, "suggestion-not-pending", `The suggestion is already ${this.status}.`)
   }
 }
@@ -61,7 +61,7 @@ export class SuggestionNotPending extends Schema.TaggedError<SuggestionNotPendin
 export class InvalidCursor extends Schema.TaggedError<InvalidCursor>()("InvalidCursor", {
   message: Schema.String,
 }) {
-  get httpMeaning(): HttpMeaning {
+  get httpMeaning(): HttpMeaning<400> {
     return invalidField("query.cursor", this.message)
   }
 }
@@ -72,11 +72,11 @@ export class InvalidField extends Schema.TaggedError<InvalidField>()("InvalidFie
   field: Schema.String,
   message: Schema.String,
 }) {
-  get httpMeaning(): HttpMeaning {
+  get httpMeaning(): HttpMeaning<400> {
     return invalidField(this.field, this.message)
   }
 }
 
 /** A 400 that names the field, like the contract's own validation failures. */
-export const invalidField = (field: string, message: string): HttpMeaning =>
+export const invalidField = (field: string, message: string): HttpMeaning<400> =>
   meaning(400, "invalid-field", message, { errors: [{ path: field, message }] })

@@ -4,7 +4,7 @@ import { Schema } from "effect"
 export class Unauthorized extends Schema.TaggedError<Unauthorized>()("Unauthorized", {
   message: Schema.String,
 }) {
-  get httpMeaning(): HttpMeaning {
+  get httpMeaning(): HttpMeaning<401> {
     return meaning(401, "unauthorized", this.message, {
       headers: { "www-authenticate": 'Bearer realm="todo"' },
     })
@@ -12,7 +12,7 @@ export class Unauthorized extends Schema.TaggedError<Unauthorized>()("Unauthoriz
 }
 
 export class EmailTaken extends Schema.TaggedError<EmailTaken>()("EmailTaken", {}) {
-  get httpMeaning(): HttpMeaning {
+  get httpMeaning(): HttpMeaning<409> {
     return meaning(409, "email-taken", "An account with this email already exists.", {
       errors: [{ path: "body.email", message: "already registered" }],
     })
@@ -20,13 +20,13 @@ export class EmailTaken extends Schema.TaggedError<EmailTaken>()("EmailTaken", {
 }
 
 export class InvalidCredentials extends Schema.TaggedError<InvalidCredentials>()("InvalidCredentials", {}) {
-  get httpMeaning(): HttpMeaning {
+  get httpMeaning(): HttpMeaning<401> {
     return meaning(401, "invalid-credentials", "Wrong email or password.")
   }
 }
 
 export class Forbidden extends Schema.TaggedError<Forbidden>()("Forbidden", { message: Schema.String }) {
-  get httpMeaning(): HttpMeaning {
+  get httpMeaning(): HttpMeaning<403> {
     return meaning(403, "forbidden", this.message)
   }
 }
@@ -34,7 +34,7 @@ export class Forbidden extends Schema.TaggedError<Forbidden>()("Forbidden", { me
 export class RateLimited extends Schema.TaggedError<RateLimited>()("RateLimited", {
   retryAfterSeconds: Schema.Int,
 }) {
-  get httpMeaning(): HttpMeaning {
+  get httpMeaning(): HttpMeaning<429> {
     return meaning(429, "rate-limited", `Too many attempts; try again in ${this.retryAfterSeconds} s.`, {
       headers: { "retry-after": String(this.retryAfterSeconds) },
     })
@@ -45,7 +45,7 @@ export class RateLimited extends Schema.TaggedError<RateLimited>()("RateLimited"
 export class AuthFailure extends Schema.TaggedError<AuthFailure>()("AuthFailure", {
   cause: Schema.Defect(),
 }) {
-  get httpMeaning(): HttpMeaning {
+  get httpMeaning(): HttpMeaning<500> {
     return INTERNAL
   }
 }

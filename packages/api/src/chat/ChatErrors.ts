@@ -3,7 +3,7 @@ import { Schema } from "effect"
 
 /** No `OPENAI_API_KEY`: the chat routes answer 503, everything else works. */
 export class ChatNotConfigured extends Schema.TaggedError<ChatNotConfigured>()("ChatNotConfigured", {}) {
-  get httpMeaning(): HttpMeaning {
+  get httpMeaning(): HttpMeaning<503> {
     // Said once at start-up (ChatModel); every call would otherwise log an error for a feature that is off.
     return meaning(503, "chat-not-configured", "chat is not configured: set OPENAI_API_KEY", {
       quiet: true,
@@ -15,7 +15,7 @@ export class ChatNotConfigured extends Schema.TaggedError<ChatNotConfigured>()("
 export class ModelTimeout extends Schema.TaggedError<ModelTimeout>()("ModelTimeout", {
   message: Schema.String,
 }) {
-  get httpMeaning(): HttpMeaning {
+  get httpMeaning(): HttpMeaning<504> {
     return meaning(504, "model-timeout", "The language model did not answer in time.")
   }
 }
@@ -25,7 +25,7 @@ export class ModelFailure extends Schema.TaggedError<ModelFailure>()("ModelFailu
   message: Schema.String,
   status: Schema.optionalKey(Schema.Number),
 }) {
-  get httpMeaning(): HttpMeaning {
+  get httpMeaning(): HttpMeaning<502> {
     return meaning(502, "model-failure", "The language model failed to answer.")
   }
 }
@@ -34,7 +34,7 @@ export class ModelFailure extends Schema.TaggedError<ModelFailure>()("ModelFailu
 export class ConversationNotFound extends Schema.TaggedError<ConversationNotFound>()("ConversationNotFound", {
   conversationId: Schema.String,
 }) {
-  get httpMeaning(): HttpMeaning {
+  get httpMeaning(): HttpMeaning<404> {
     return meaning(404, "conversation-not-found", "No such conversation.")
   }
 }

@@ -2,21 +2,31 @@ import type { AppRoute } from "@ts-rest/core"
 import { apiContract } from "@todo/contracts"
 import { CursorKey, decodeCursor, encodeCursor, MicrosInstant, UuidId } from "@todo/core/Cursor"
 import { DeadLetters } from "@todo/messaging"
-import { type RouteError, type RouteInput, type RouteOutput, route } from "@todo/runtime/http/ContractRouter"
+import {
+  type RouteError,
+  type RouteInput,
+  type RouteOutput,
+  type StatusCheck,
+  serveRoute,
+} from "@todo/runtime/http/ContractRouter"
 import { Effect } from "effect"
+import type { SqlError } from "effect/sql/SqlError"
 import { Forbidden } from "../auth/AuthErrors.ts"
 import { CurrentUser } from "../auth/CurrentUser.ts"
 import { Roles } from "../auth/Roles.ts"
 import { authenticated } from "./Authentication.ts"
+import type { AuthenticationError } from "./Routes.ts"
 
 const c = apiContract.admin.deadLetters
 
 /** A route for admins (the role `npm run admin -- grant` gives); everyone else gets 403 before any lookup. */
-const adminRoute = <R extends AppRoute, E extends RouteError, Rq>(
+const adminRoute = <R extends AppRoute, A extends RouteOutput<R>, E extends RouteError, Rq>(
   appRoute: R,
-  handler: (input: RouteInput<R>) => Effect.Effect<RouteOutput<R>, E, Rq>,
-) =>
-  route(appRoute, (input) =>
+  handler: (
+    input: RouteInput<R>,
+  ) => Effect.Effect<A, E, Rq> & NoInfer<StatusCheck<R, A, E | AuthenticationError | Forbidden | SqlError>>,
+) => {
+  return serveRoute(appRoute, (input) =>
     authenticated(
       Effect.gen(function* () {
         const user = yield* CurrentUser
@@ -27,6 +37,7 @@ const adminRoute = <R extends AppRoute, E extends RouteError, Rq>(
       }),
     ),
   )
+}
 
 const List = adminRoute(c.list, ({ query }) =>
   Effect.gen(function* () {

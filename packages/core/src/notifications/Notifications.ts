@@ -11,7 +11,7 @@ import { isoMicros } from "@todo/runtime/sql/Keyset"
 export class NotificationNotFound extends Schema.TaggedError<NotificationNotFound>()("NotificationNotFound", {
   notificationId: Schema.String,
 }) {
-  get httpMeaning(): HttpMeaning {
+  get httpMeaning(): HttpMeaning<404> {
     return meaning(404, "notification-not-found", "No such notification.")
   }
 }

@@ -9,18 +9,11 @@ import {
   SuggestionNotFound,
   SuggestionNotPending,
   type TaskNotFound,
-  type VersionConflict,
 } from "../Errors.ts"
 import { TaskService } from "../tasks/TaskService.ts"
 import { SuggestionRepo } from "./SuggestionRepo.ts"
 
-type AcceptError =
-  | SqlError
-  | SuggestionNotFound
-  | SuggestionNotPending
-  | TaskNotFound
-  | VersionConflict
-  | InvalidTaskField
+type AcceptError = SqlError | SuggestionNotFound | SuggestionNotPending | TaskNotFound | InvalidTaskField
 
 /** The user's side of suggestions: list, accept (applies the change like a PATCH would) and dismiss. */
 export class SuggestionService extends Context.Service<
@@ -68,9 +61,11 @@ export class SuggestionService extends Context.Service<
             const suggestion = yield* pending(userId, id)
             const patch: UpdateTask = { ...suggestion.proposedChange }
             // The task update writes tasks.updated with actor "suggestion": the activity log says who moved it.
-            const task = yield* tasks
-              .update(userId, suggestion.taskId, patch)
-              .pipe(Effect.provideService(CurrentActor, "suggestion"))
+            const task = yield* tasks.update(userId, suggestion.taskId, patch).pipe(
+              Effect.provideService(CurrentActor, "suggestion"),
+              // No version is expected, so none can conflict: accepting never answers 412.
+              Effect.catchTag("VersionConflict", (conflict) => Effect.die(conflict)),
+            )
             const accepted = yield* repo.setStatus(id, "accepted")
             return { suggestion: accepted, task }
           }),

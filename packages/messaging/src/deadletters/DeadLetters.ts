@@ -12,7 +12,7 @@ import { DeadLetterTable, toDeadLetter } from "./DeadLetterRow.ts"
 export class DeadLetterNotFound extends Schema.TaggedError<DeadLetterNotFound>()("DeadLetterNotFound", {
   deadLetterId: Schema.String,
 }) {
-  get httpMeaning(): HttpMeaning {
+  get httpMeaning(): HttpMeaning<404> {
     return meaning(404, "dead-letter-not-found", "No such dead letter.")
   }
 }
@@ -22,7 +22,7 @@ export class DeadLetterNotReplayable extends Schema.TaggedError<DeadLetterNotRep
   "DeadLetterNotReplayable",
   { deadLetterId: Schema.String, message: Schema.String },
 ) {
-  get httpMeaning(): HttpMeaning {
+  get httpMeaning(): HttpMeaning<409> {
     return meaning(409, "dead-letter-not-replayable", `${this.message}; delete it instead.`)
   }
 }

@@ -1,4 +1,4 @@
-import type { AppRoute, ServerInferRequest, ServerInferResponses } from "@ts-rest/core"
+import type { AppRoute, ContractNoBodyType, ServerInferRequest, ServerInferResponses } from "@ts-rest/core"
 import { ByteSize, Effect, Layer, Option, Predicate, Schema } from "effect"
 import { HttpIncomingMessage, HttpRouter, HttpServerRequest, HttpServerResponse } from "effect/http"
 import { observeRequest } from "./Observability.ts"
@@ -12,6 +12,10 @@ import { CorrelationId, correlationIdFrom, RequestLogFields } from "./RequestCon
  * response schema of the status the handler chose, so nothing undeclared leaks. A handler may fail only with errors
  * that carry their HTTP meaning (or a database error, a 500): anything else does not compile. Defects become a 500
  * that says nothing about internals.
+ *
+ * The statuses a route declares are the ones it can answer, no more, no fewer ({@link StatusCheck}): what its
+ * handler returns and fails with (each error's `httpMeaning` has a literal status) plus what this edge answers by
+ * itself. So the contract's per-route responses, and the OpenAPI document made from them, say what can occur.
  */
 
 export const MAX_BODY_BYTES = 1_000_000
@@ -32,6 +36,64 @@ export type RouteOutput<R extends AppRoute> = ServerInferResponses<R>
 
 /** What a route may fail with: an error that says what it means over HTTP, or a database error (a 500). */
 export type RouteError = HttpError | SqlError
+
+/** The statuses failing with `E` answers: each error's own, a 500 for a database error. */
+export type FailureStatus<E> = E extends { readonly httpMeaning: { readonly status: infer S extends number } }
+  ? S
+  : 500
+
+type HasKey<T, K extends PropertyKey> = T extends { readonly [P in K]: infer V }
+  ? [V] extends [undefined]
+    ? false
+    : true
+  : false
+type HasJsonBody<R> = R extends { readonly body: infer B }
+  ? [B] extends [ContractNoBodyType]
+    ? false
+    : true
+  : false
+type HasHeaders<R> = R extends { readonly headers: infer H }
+  ? H extends Record<string, unknown>
+    ? keyof H extends never
+      ? false
+      : true
+    : false
+  : false
+
+/**
+ * What the edge answers by itself: 400 for a request part that fails its schema (any route taking input), 413 and
+ * 415 for a JSON body too large or of another type, 500 for a defect (any route).
+ */
+export type EdgeStatus<R> =
+  | 500
+  | (true extends HasKey<R, "pathParams"> | HasKey<R, "query"> | HasJsonBody<R> | HasHeaders<R> ? 400 : never)
+  | (HasJsonBody<R> extends true ? 413 | 415 : never)
+
+type DeclaredStatus<R extends AppRoute> = Extract<keyof R["responses"], number>
+type OutputStatus<A> = A extends { readonly status: infer S extends number } ? S : never
+
+/**
+ * Holds a route's declared statuses to what it can answer: nothing the handler fails with or the edge answers may
+ * be undeclared, and nothing declared may be out of reach. `{}` when they agree; otherwise a property named after the mismatch, which
+ * the route's argument lacks, so the compiler's error names the statuses.
+ */
+export type StatusCheck<R extends AppRoute, A, E> = [
+  Exclude<FailureStatus<E> | EdgeStatus<R>, DeclaredStatus<R>>,
+] extends [never]
+  ? [Exclude<DeclaredStatus<R>, OutputStatus<A> | FailureStatus<E> | EdgeStatus<R>>] extends [never]
+    ? unknown
+    : {
+        readonly "declared statuses the route never answers": Exclude<
+          DeclaredStatus<R>,
+          OutputStatus<A> | FailureStatus<E> | EdgeStatus<R>
+        >
+      }
+  : {
+      readonly "statuses the route answers that it does not declare": Exclude<
+        FailureStatus<E> | EdgeStatus<R>,
+        DeclaredStatus<R>
+      >
+    }
 
 const parseOptions = { errors: "all", onExcessProperty: "error" } as const
 const headerParseOptions = { errors: "all", onExcessProperty: "ignore" } as const
@@ -145,8 +207,17 @@ const readJsonBody = (request: HttpServerRequest.HttpServerRequest) =>
 
 const isNoBody = (schema: unknown) => typeof schema === "symbol"
 
-/** Serves one contract route. */
-export const route = <R extends AppRoute, E extends RouteError, Rq>(
+/**
+ * Serves one contract route. The route must declare exactly the statuses it can answer ({@link StatusCheck}); a
+ * wrapper that adds failures of its own (authentication) checks with those and serves through {@link serveRoute}.
+ */
+export const route = <R extends AppRoute, A extends RouteOutput<R>, E extends RouteError, Rq>(
+  appRoute: R,
+  handler: (input: RouteInput<R>) => Effect.Effect<A, E, Rq> & NoInfer<StatusCheck<R, A, E>>,
+) => serveRoute<R, E, Rq>(appRoute, handler)
+
+/** Serves one contract route, without holding its declared statuses to its handler's (see {@link route}). */
+export const serveRoute = <R extends AppRoute, E extends RouteError, Rq>(
   appRoute: R,
   handler: (input: RouteInput<R>) => Effect.Effect<RouteOutput<R>, E, Rq>,
 ) => {

@@ -52,8 +52,11 @@ export const problemResponse = (init: ProblemInit) =>
 /**
  * What an error means over HTTP, said once, by the error class itself (`get httpMeaning()`): its status, a problem
  * `type` and `title` of its own, the detail for this occurrence, and for a 5xx whether it is worth an error log.
+ * The status is a literal type (`HttpMeaning<404>`), so the statuses a route can fail with are known from its
+ * handler's error type (ContractRouter's `route` holds them to the contract's).
  */
-export interface HttpMeaning extends ProblemInit {
+export interface HttpMeaning<S extends number = number> extends ProblemInit {
+  readonly status: S
   readonly type: string
   readonly title: string
   readonly detail: string
@@ -62,21 +65,21 @@ export interface HttpMeaning extends ProblemInit {
 }
 
 /** An error a route may fail with: it carries its HTTP meaning. */
-export interface HttpError {
+export interface HttpError<S extends number = number> {
   readonly _tag: string
-  readonly httpMeaning: HttpMeaning
+  readonly httpMeaning: HttpMeaning<S>
 }
 
 /**
  * An HTTP meaning with a problem type named after the error (`https://todo.app/problems/task-not-found`) and the
  * status's own title unless the error gives one.
  */
-export const meaning = (
-  status: number,
+export const meaning = <const S extends number>(
+  status: S,
   name: string,
   detail: string,
   extra: Pick<HttpMeaning, "errors" | "headers" | "quiet"> & { readonly title?: string } = {},
-): HttpMeaning => ({
+): HttpMeaning<S> => ({
   status,
   type: `${PROBLEMS}/${name}`,
   title: titles[status] ?? "Error",
@@ -85,7 +88,7 @@ export const meaning = (
 })
 
 /** A failure without an HTTP meaning of its own (a database error, a defect in disguise): a 500 that says nothing. */
-export const INTERNAL: HttpMeaning = {
+export const INTERNAL: HttpMeaning<500> = {
   status: 500,
   type: typeFor(500),
   title: "Internal Server Error",

@@ -1,3 +1,4 @@
+import { Problem } from "@todo/contracts"
 import { initContract } from "@ts-rest/core"
 import { Effect, Layer, Logger, References, Schema } from "effect"
 import { HttpRouter, HttpServer } from "effect/http"
@@ -6,27 +7,28 @@ import { route } from "../../src/http/ContractRouter.ts"
 import { type HttpMeaning, meaning } from "../../src/http/Problem.ts"
 
 class FeatureOff extends Schema.TaggedError<FeatureOff>()("FeatureOff", {}) {
-  get httpMeaning(): HttpMeaning {
+  get httpMeaning(): HttpMeaning<503> {
     return meaning(503, "feature-off", "The feature is off.", { quiet: true })
   }
 }
 class Broken extends Schema.TaggedError<Broken>()("Broken", {}) {
-  get httpMeaning(): HttpMeaning {
+  get httpMeaning(): HttpMeaning<502> {
     return meaning(502, "broken", "Upstream broke.")
   }
 }
 class Gone extends Schema.TaggedError<Gone>()("Gone", { id: Schema.String }) {
-  get httpMeaning(): HttpMeaning {
+  get httpMeaning(): HttpMeaning<404> {
     return meaning(404, "gone", `No ${this.id}.`, { title: "Not here" })
   }
 }
 
 const c = initContract()
-const noBody = { 200: c.noBody() } as const
+const problem = Schema.toStandardSchemaV1(Problem)
+// Each route declares what it answers: its error's status and the 500 of a defect (ContractRouter's StatusCheck).
 const contract = c.router({
-  off: { method: "GET", path: "/off", responses: noBody },
-  broken: { method: "GET", path: "/broken", responses: noBody },
-  gone: { method: "GET", path: "/gone", responses: noBody },
+  off: { method: "GET", path: "/off", responses: { 500: problem, 503: problem } },
+  broken: { method: "GET", path: "/broken", responses: { 500: problem, 502: problem } },
+  gone: { method: "GET", path: "/gone", responses: { 404: problem, 500: problem } },
 })
 
 describe("errors reach HTTP through the meaning they carry", () => {
