@@ -41,13 +41,9 @@ const manifest = {
   sideEffects: false,
   exports: { ".": entry("index"), "./*": entry("*"), "./package.json": "./package.json" },
   dependencies: { effect: version("effect") },
-  // The caller builds its client with @ts-rest/core's initClient: one copy, the caller's. @ts-rest/open-api (and
-  // the zod 3 it needs) only for `@todo/contracts/OpenApi`, the OpenAPI document, which the server also serves.
-  peerDependencies: {
-    "@ts-rest/core": version("@ts-rest/core"),
-    "@ts-rest/open-api": version("@ts-rest/open-api"),
-  },
-  peerDependenciesMeta: { "@ts-rest/open-api": { optional: true } },
+  // The caller builds its client with @ts-rest/core's initClient: one copy, the caller's. The OpenAPI document
+  // (`@todo/contracts/OpenApi`) needs nothing more: Effect derives its schemas.
+  peerDependencies: { "@ts-rest/core": version("@ts-rest/core") },
 }
 writeFileSync(join(out, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`)
 // The package's README is the root README's section on it: one text for both.

@@ -1,22 +1,34 @@
 import { Schema } from "effect"
-import { Page, Text } from "./Common.ts"
+import { Page, TextUpTo, Timestamp } from "./Common.ts"
 
 /** An event the agent gave up on (after the delivery retries), parked for an operator to inspect and replay. */
 export const DeadLetter = Schema.Struct({
-  id: Schema.String,
-  eventId: Schema.String,
-  eventType: Schema.NullOr(Schema.String),
-  topic: Schema.String,
-  event: Schema.Unknown,
-  error: Schema.String,
-  attempts: Schema.Int,
-  firstSeenAt: Schema.String,
-  lastSeenAt: Schema.String,
-  replayedAt: Schema.NullOr(Schema.String),
-}).annotate({ title: "DeadLetter" })
+  id: Schema.String.annotateKey({ description: "The dead letter's id." }),
+  eventId: Schema.String.annotateKey({ description: "The parked event's id (a replay keeps it)." }),
+  eventType: Schema.NullOr(Schema.String).annotateKey({
+    description: "The event's type, e.g. `tasks.created`; null when the envelope carried no readable event.",
+  }),
+  topic: Schema.String.annotateKey({ description: "The topic it arrived on." }),
+  event: Schema.Unknown.annotateKey({ description: "The CloudEvent as delivered (JSON)." }),
+  error: Schema.String.annotateKey({ description: "Why its delivery failed, the last time." }),
+  attempts: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)).annotateKey({
+    description: "How many deliveries failed, over replays too.",
+  }),
+  firstSeenAt: Timestamp.annotateKey({ description: "When it was first parked." }),
+  lastSeenAt: Timestamp.annotateKey({ description: "When it was last parked." }),
+  replayedAt: Schema.NullOr(Timestamp).annotateKey({
+    description: "When it was last replayed; null if never.",
+  }),
+}).annotate({
+  title: "DeadLetter",
+  description: "An event the agents gave up on after the delivery retries, parked for an operator.",
+})
 export type DeadLetter = typeof DeadLetter.Type
 
-export const DeadLetterPage = Page(DeadLetter).annotate({ title: "DeadLetterPage" })
+export const DeadLetterPage = Page(DeadLetter).annotate({
+  title: "DeadLetterPage",
+  description: "A page of dead letters, the most recently parked first.",
+})
 export const DeadLetterParams = Schema.Struct({
-  id: Text.check(Schema.isMinLength(1), Schema.isMaxLength(200)),
+  id: TextUpTo(200).check(Schema.isMinLength(1)).annotateKey({ description: "The dead letter's id." }),
 })

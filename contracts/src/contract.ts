@@ -10,7 +10,7 @@ import {
   ConversationParams,
   PageQuery,
 } from "./Chat.ts"
-import { Page, Text } from "./Common.ts"
+import { Page, TextUpTo } from "./Common.ts"
 import { TaskEvent } from "./Events.ts"
 import { ListNotificationsQuery, Notification, NotificationPage } from "./Notification.ts"
 import { Problem } from "./Problem.ts"
@@ -36,21 +36,34 @@ import {
 const std = Schema.toStandardSchemaV1
 const c = initContract()
 
-const Health = Schema.Struct({ status: Schema.Literal("ok") })
+const Health = Schema.Struct({
+  status: Schema.Literal("ok").annotateKey({ description: "Always `ok`: the process answers." }),
+}).annotate({ title: "Health", description: "The process is up." })
 /** What `/ready` says about the Dapr sidecar: `none` where no sidecar is used (`npm start`'s in-process bus). */
 export const SidecarStatus = Schema.Literals(["reachable", "unreachable", "none"]).annotate({
+  title: "SidecarStatus",
   description:
     "Whether this instance's Dapr sidecar answers. Not part of readiness: the API keeps accepting writes while it " +
     "is down (events wait in the outbox).",
 })
 export type SidecarStatus = typeof SidecarStatus.Type
-const Ready = Schema.Struct({ status: Schema.Literal("ready"), sidecar: SidecarStatus })
-export const ActivityPage = Page(TaskEvent).annotate({ title: "ActivityPage" })
-export const AcceptResult = Schema.Struct({ suggestion: Suggestion, task: Task }).annotate({
-  title: "AcceptResult",
+const Ready = Schema.Struct({
+  status: Schema.Literal("ready").annotateKey({ description: "Always `ready`: the database answers." }),
+  sidecar: SidecarStatus.annotateKey({ description: "Whether the Dapr sidecar answers." }),
+}).annotate({ title: "Ready", description: "This instance can serve requests." })
+export const ActivityPage = Page(TaskEvent).annotate({
+  title: "ActivityPage",
+  description: "A page of task events, the newest first.",
 })
+export const AcceptResult = Schema.Struct({
+  suggestion: Suggestion.annotateKey({ description: "The suggestion, now accepted." }),
+  task: Task.annotateKey({ description: "The task with the change applied." }),
+}).annotate({ title: "AcceptResult", description: "An accepted suggestion and the task it changed." })
 
 const problem = std(Problem)
+
+/** A route anyone may call, without a bearer token (the OpenAPI document gives it no security requirement). */
+const PUBLIC = { public: true } as const
 
 /**
  * Problem answers (RFC 9457, `application/problem+json`) a route may give besides the 400 and 500 every API route
@@ -69,7 +82,15 @@ const signedIn = [401] as const
 const jsonBody = [413, 415] as const
 
 const correlationHeaders = {
-  "x-correlation-id": std(Schema.optional(Text.check(Schema.isMaxLength(200)))),
+  "x-correlation-id": std(
+    Schema.optional(
+      TextUpTo(200).annotate({
+        description:
+          "An id that follows the request through logs, traces and the events it causes (at most 200 " +
+          "characters); the answer carries it back. One is made when absent.",
+      }),
+    ),
+  ),
 }
 
 export const systemContract = c.router(
@@ -78,12 +99,14 @@ export const systemContract = c.router(
       method: "GET",
       path: "/health",
       summary: "Liveness: the process is up",
+      metadata: PUBLIC,
       responses: { 200: std(Health), 500: problem },
     },
     ready: {
       method: "GET",
       path: "/ready",
       summary: "Readiness: the database answers; the body also says whether the Dapr sidecar does",
+      metadata: PUBLIC,
       responses: { 200: std(Ready), 500: problem, 503: problem },
     },
   },
@@ -97,6 +120,7 @@ export const apiContract = c.router(
         method: "POST",
         path: "/auth/sign-up",
         summary: "Create an account; answers the user and a bearer token",
+        metadata: PUBLIC,
         body: std(SignUp),
         responses: { 201: std(AuthSession), ...problems(409, ...jsonBody, 429) },
       },
@@ -104,6 +128,7 @@ export const apiContract = c.router(
         method: "POST",
         path: "/auth/sign-in",
         summary: "Sign in with email and password; answers the user and a bearer token",
+        metadata: PUBLIC,
         body: std(SignIn),
         responses: { 200: std(AuthSession), ...problems(401, ...jsonBody, 429) },
       },
@@ -177,7 +202,17 @@ export const apiContract = c.router(
         path: "/tasks/:id",
         summary: "Change some fields (writes tasks.updated); If-Match: <version> for optimistic concurrency",
         pathParams: std(TaskIdParams),
-        headers: { "if-match": std(Schema.optional(Text.check(Schema.isMaxLength(40)))) },
+        headers: {
+          "if-match": std(
+            Schema.optional(
+              TextUpTo(40).annotate({
+                description:
+                  "The `version` you read: the update applies only if the task is still at it (412 otherwise).",
+                examples: ['"3"'],
+              }),
+            ),
+          ),
+        },
         body: std(UpdateTask),
         responses: { 200: std(Task), ...problems(...signedIn, 404, 412, ...jsonBody) },
       },

@@ -225,7 +225,7 @@ describe("chat tools", () => {
           ok: false,
           error: "invalid arguments: nothing was done. Correct them and call the tool again.",
           issues: [
-            { path: "title", message: "Expected a value with a length of at least 1" },
+            { path: "title", message: "Expected text that is not blank" },
             {
               path: "dueDate",
               message: "Expected an ISO 8601 instant with an offset, e.g. 2026-11-25T09:00:00Z",
@@ -239,7 +239,7 @@ describe("chat tools", () => {
       ["create_task", true],
     ])
     expect(reply.actions[0]!.result).toBe(
-      "Invalid arguments: title: Expected a value with a length of at least 1; dueDate: Expected an ISO 8601 instant with an offset, e.g. 2026-11-25T09:00:00Z",
+      "Invalid arguments: title: Expected text that is not blank; dueDate: Expected an ISO 8601 instant with an offset, e.g. 2026-11-25T09:00:00Z",
     )
     const listed = await client.api.tasks.list({ query: {} })
     expect(listed.status === 200 && listed.body.items.map((t) => [t.title, t.dueDate])).toEqual([

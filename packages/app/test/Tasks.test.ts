@@ -532,6 +532,74 @@ describe("OpenAPI", () => {
   })
 })
 
+describe("OpenAPI against the server", () => {
+  it("lists, under each operation, the error statuses the server answers it with, as problem+json", async () => {
+    const doc = (await (await fetch(`${app.baseUrl}/api/openapi.json`)).json()) as {
+      paths: Record<
+        string,
+        Record<string, { responses: Record<string, { content?: Record<string, unknown> }> }>
+      >
+    }
+    const { client, token, email } = await signUp(app.baseUrl)
+    const created = await client.api.tasks.create({ body: { title: "Documented" } })
+    if (created.status !== 201) throw new Error(`create: ${created.status}`)
+    const signedIn = { authorization: `Bearer ${token}` }
+    const json = { ...signedIn, "content-type": "application/json" }
+    const url = (path: string) => `${app.baseUrl}${path}`
+    const cases: Array<[string, string, number, () => Promise<Response>]> = [
+      ["get", "/api/tasks", 401, () => fetch(url("/api/tasks"))],
+      ["get", "/api/tasks", 400, () => fetch(url("/api/tasks?limit=0"), { headers: signedIn })],
+      [
+        "get",
+        "/api/tasks/{id}",
+        404,
+        () => fetch(url(`/api/tasks/${crypto.randomUUID()}`), { headers: signedIn }),
+      ],
+      [
+        "post",
+        "/api/tasks",
+        415,
+        () =>
+          fetch(url("/api/tasks"), {
+            method: "POST",
+            headers: { ...signedIn, "content-type": "text/plain" },
+            body: "{}",
+          }),
+      ],
+      [
+        "patch",
+        "/api/tasks/{id}",
+        412,
+        () =>
+          fetch(url(`/api/tasks/${created.body.id}`), {
+            method: "PATCH",
+            headers: { ...json, "if-match": '"99"' },
+            body: JSON.stringify({ title: "Stale" }),
+          }),
+      ],
+      [
+        "post",
+        "/api/auth/sign-up",
+        409,
+        () =>
+          fetch(url("/api/auth/sign-up"), {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ email, password: "another-long-password", name: "Twin" }),
+          }),
+      ],
+    ]
+    for (const [method, path, status, send] of cases) {
+      const res = await send()
+      const where = `${method.toUpperCase()} ${path} ${status}`
+      expect(res.status, where).toBe(status)
+      expect(res.headers.get("content-type"), where).toContain("application/problem+json")
+      const documented = doc.paths[path]?.[method]?.responses[String(status)]
+      expect(Object.keys(documented?.content ?? {}), where).toEqual(["application/problem+json"])
+    }
+  })
+})
+
 describe("quick add", () => {
   it("understands dates, recurrences, #tags and !priority in the user's zone, and creates the task", async () => {
     const { client } = await signUp(app.baseUrl)

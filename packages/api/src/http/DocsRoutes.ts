@@ -11,26 +11,10 @@ const version = (
   }
 ).version
 
-/** Operations anyone may call: no bearer token in the document. */
-const PUBLIC = new Set(["system.health", "system.ready", "api.auth.signUp", "api.auth.signIn"])
-
-/**
- * Generated on the first request, not at start-up: the OpenAPI generator (and the zod it brings) stays out of
- * memory until someone reads the docs.
- */
+/** Generated on the first request, not at start-up: nobody pays for it until someone reads the docs. */
 let document: Promise<unknown> | undefined
 const loadDocument = () => {
-  document ??= import("@todo/contracts/OpenApi").then(({ openApiDocument }) => {
-    const doc = openApiDocument({ version }) as {
-      paths: Record<string, Record<string, { operationId?: string; security?: unknown }>>
-    }
-    for (const operations of Object.values(doc.paths)) {
-      for (const operation of Object.values(operations)) {
-        if (operation.operationId && PUBLIC.has(operation.operationId)) operation.security = []
-      }
-    }
-    return doc
-  })
+  document ??= import("@todo/contracts/OpenApi").then(({ openApiDocument }) => openApiDocument({ version }))
   return document
 }
 

@@ -134,7 +134,7 @@ describe("argument checking", () => {
       error: "invalid arguments: nothing was done. Correct them and call the tool again.",
       issues: [
         { path: "colour", message: "Expected no excess property" },
-        { path: "title", message: "Expected a value with a length of at least 1" },
+        { path: "title", message: "Expected text that is not blank" },
         {
           path: "dueDate",
           message: "Expected an ISO 8601 instant with an offset, e.g. 2026-11-25T09:00:00Z",

@@ -47,8 +47,9 @@ type HasKey<T, K extends PropertyKey> = T extends { readonly [P in K]: infer V }
     ? false
     : true
   : false
+// No body is ts-rest's `ContractNoBody` symbol, which the contract's object types may widen to `symbol`.
 type HasJsonBody<R> = R extends { readonly body: infer B }
-  ? [B] extends [ContractNoBodyType]
+  ? [B] extends [ContractNoBodyType | symbol]
     ? false
     : true
   : false

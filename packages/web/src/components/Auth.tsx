@@ -7,10 +7,11 @@ import { FieldError, invalidProps } from "./common.tsx"
 
 /**
  * A length rule as a person would say it. The contract's checks speak schema ("Expected a value with a length of at
- * least 10"); messages written for people pass through unchanged.
+ * least 10", "Expected a string with at most 100 code points"); messages written for people pass through unchanged.
  */
 export const humanizeLength = (message: string): string => {
-  const [, bound, n] = message.match(/^Expected a value with a length of at (least|most) (\d+)/) ?? []
+  const [, bound, n] =
+    message.match(/^Expected (?:a value with a length of |a string with )?at (least|most) (\d+)/) ?? []
   return bound ? `Use at ${bound} ${n} characters.` : message
 }
 
