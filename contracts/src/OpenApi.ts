@@ -29,6 +29,7 @@ export const openApiDocument = (options: { readonly version: string; readonly se
     decoded: sets.decoded.compile(),
   }
   const { schemas, renamed } = mergeComponents(compiled.request.definitions, compiled.response.definitions)
+  addDiscriminators(schemas)
   const request = {
     ...compiled.request,
     schemas: compiled.request.schemas.map((s) => renameRefs(s, renamed)),
@@ -305,6 +306,48 @@ const mergeComponents = (request: Record<string, Json>, response: Record<string,
 }
 
 const COMPONENT = "#/components/schemas/"
+
+/** A property's one possible value, if it has exactly one. */
+const constOf = (schema: unknown): unknown =>
+  !isObject(schema)
+    ? undefined
+    : "const" in schema
+      ? schema.const
+      : Array.isArray(schema.enum) && schema.enum.length === 1
+        ? schema.enum[0]
+        : undefined
+
+/**
+ * A union of named objects told apart by a property each requires with one value of its own (`eventType` of the
+ * task events) becomes `oneOf` with a `discriminator`, from which generators make a tagged union.
+ */
+const addDiscriminators = (schemas: Record<string, Json>) => {
+  for (const schema of Object.values(schemas)) {
+    const branches = schema.anyOf
+    if (!Array.isArray(branches) || branches.length < 2) continue
+    const refs = branches.map((b) => (isObject(b) && typeof b.$ref === "string" ? b.$ref : ""))
+    const targets = refs.map((ref) => schemas[ref.slice(COMPONENT.length)])
+    const first = targets[0]
+    if (refs.includes("") || !isObject(first?.properties)) continue
+    const propertyName = Object.keys(first.properties).find((name) => {
+      const values = targets.map((t) =>
+        Array.isArray(t?.required) && t.required.includes(name) && isObject(t.properties)
+          ? constOf(t.properties[name])
+          : undefined,
+      )
+      return values.every((v) => typeof v === "string") && new Set(values).size === values.length
+    })
+    if (propertyName === undefined) continue
+    const mapping = Object.fromEntries(
+      targets.map((t, i) => [
+        String(constOf(isObject(t?.properties) ? t.properties[propertyName] : undefined)),
+        refs[i],
+      ]),
+    )
+    delete schema.anyOf
+    Object.assign(schema, { oneOf: branches, discriminator: { propertyName, mapping } })
+  }
+}
 const renameRefs = (node: Json, renamed: ReadonlyMap<string, string>): Json => {
   if (renamed.size === 0) return node
   const walk = (value: unknown): unknown => {

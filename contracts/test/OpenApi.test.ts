@@ -315,6 +315,16 @@ describe("OpenAPI document", () => {
       expect(Exit.isSuccess(Schema.decodeUnknownExit(CreateTask)(example))).toBe(true)
   })
 
+  it("tells the task events apart by eventType (a discriminator a generator makes a tagged union of)", () => {
+    expect(components.TaskEvent).toMatchObject({
+      discriminator: {
+        propertyName: "eventType",
+        mapping: { "tasks.created": "#/components/schemas/TaskCreated" },
+      },
+    })
+    expect(components.TaskEvent?.oneOf).toHaveLength(7)
+  })
+
   it("gives each operation an identifier a generator can use as a method name, and one tag", () => {
     const ids = operations.map(({ op }) => op.operationId)
     expect(new Set(ids).size).toBe(ids.length)
