@@ -53,13 +53,19 @@ export class OverdueAgent extends Context.Service<
               // Users first, tasks second: the lock order every writer keeps (Outbox.lockUsers).
               const users = yield* sql<{ user_id: string }>`
                 SELECT DISTINCT t.user_id FROM tasks t WHERE NOT t.completed AND t.due_date < ${now} ${only}`
-              yield* outbox.lockUsers(users.map((u) => u.user_id))
+              const locked = users.map((u) => u.user_id)
+              yield* outbox.lockUsers(locked)
+              // Only the users locked above: a task that turned overdue since that read (a PATCH moving its due date)
+              // belongs to a user whose lock we don't hold, and touching its row first (the notice's foreign key
+              // takes a key-share lock) and then waiting for that user's lock deadlocks with the PATCH, which holds
+              // the lock and waits for the row. The next event or sweep notices it.
+              const mine = sql`AND t.user_id = ANY(${locked}::uuid[])`
               // One tasks.overdue per task and due date, whoever notices first.
               const noticed = yield* sql<{ task_id: string; user_id: string; due_date: Date }>`
               WITH fresh AS (
                 INSERT INTO overdue_notices (task_id, due_date)
                 SELECT t.id, t.due_date FROM tasks t
-                WHERE NOT t.completed AND t.due_date < ${now} ${only}
+                WHERE NOT t.completed AND t.due_date < ${now} ${only} ${mine}
                 ON CONFLICT DO NOTHING RETURNING task_id, due_date)
               SELECT f.task_id, t.user_id, f.due_date FROM fresh f JOIN tasks t ON t.id = f.task_id
               ORDER BY t.user_id, f.task_id`
@@ -75,7 +81,7 @@ export class OverdueAgent extends Context.Service<
               const candidates = yield* sql<Candidate>`
               WITH overdue AS (
                 SELECT t.id, t.user_id, t.title, t.due_date FROM tasks t
-                WHERE NOT t.completed AND t.due_date < ${now} ${only}
+                WHERE NOT t.completed AND t.due_date < ${now} ${only} ${mine}
                   AND NOT EXISTS (
                     SELECT 1 FROM suggestions x WHERE x.task_id = t.id AND x.type = 'overdue'
                       AND (x.status = 'pending' OR x.created_at >= t.updated_at))),
