@@ -13,7 +13,6 @@ import {
   signUp,
   startOpenAiFake,
 } from "@todo/testkit"
-import { ConfigProvider } from "effect"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { startTestApp, type TestApp } from "./support/TestApp.ts"
 
@@ -22,52 +21,23 @@ import { startTestApp, type TestApp } from "./support/TestApp.ts"
  * real `openai` SDK pointed at a scripted OpenAI-compatible server over HTTP.
  */
 
-/**
- * Effect reads process.env once per process, the first time any Config is read, into its default ConfigProvider.
- * A second app in this file with a different environment needs that snapshot forgotten.
- */
-const forgetEnvSnapshot = () => {
-  delete (ConfigProvider.ConfigProvider as unknown as Record<string, unknown>)["~effect/Context/defaultValue"]
-}
-
-const OPENAI_ENV = [
-  "OPENAI_API_KEY",
-  "OPENAI_BASE_URL",
-  "OPENAI_MODEL",
-  "OPENAI_TIMEOUT",
-  "OPENAI_MAX_RETRIES",
-]
-const savedEnv = Object.fromEntries(OPENAI_ENV.map((k) => [k, process.env[k]]))
-const restoreEnv = () => {
-  for (const [k, v] of Object.entries(savedEnv)) {
-    if (v === undefined) delete process.env[k]
-    else process.env[k] = v
-  }
-}
-
 let fake: OpenAiFake
 let app: TestApp
 beforeAll(async () => {
   fake = await startOpenAiFake()
-  try {
-    // The layers read their Config while the app starts; the environment is put back right after.
-    app = await startTestApp({
-      env: {
-        OPENAI_API_KEY: "sk-test-chat",
-        OPENAI_BASE_URL: fake.baseUrl,
-        OPENAI_MODEL: "gpt-test",
-        OPENAI_TIMEOUT: "1 second",
-        OPENAI_MAX_RETRIES: "0",
-      },
-    })
-  } finally {
-    restoreEnv()
-  }
+  app = await startTestApp({
+    env: {
+      OPENAI_API_KEY: "sk-test-chat",
+      OPENAI_BASE_URL: fake.baseUrl,
+      OPENAI_MODEL: "gpt-test",
+      OPENAI_TIMEOUT: "1 second",
+      OPENAI_MAX_RETRIES: "0",
+    },
+  })
 })
 afterAll(async () => {
   await app?.stop()
   await fake?.close()
-  restoreEnv()
 })
 beforeEach(() => {
   fake.reset()
@@ -532,14 +502,8 @@ describe("conversations", () => {
 describe("without OPENAI_API_KEY", () => {
   let bare: TestApp
   beforeAll(async () => {
-    delete process.env.OPENAI_API_KEY
-    forgetEnvSnapshot()
-    try {
-      bare = await startTestApp({ env: { OPENAI_BASE_URL: fake.baseUrl } })
-    } finally {
-      restoreEnv()
-      forgetEnvSnapshot()
-    }
+    // The same configuration as above but the key: the app's configuration is its own, so nothing to unset.
+    bare = await startTestApp({ env: { OPENAI_BASE_URL: fake.baseUrl } })
   })
   afterAll(async () => {
     await bare?.stop()

@@ -12,7 +12,9 @@ export const TEST_AUTH_SECRET = "test-secret-test-secret-test-secret-0123456789"
 
 /**
  * The one-process system on a fresh database and a free loopback port, as a test fixture: real HTTP, real
- * PostgreSQL, the in-process bus. `stop` shuts it down and drops the database.
+ * PostgreSQL, the in-process bus. Its configuration is `env` on top of the test defaults below, given to the app's
+ * layers as their ConfigProvider (process.env is neither read nor written). `stop` shuts it down and drops the
+ * database.
  */
 export const startTestApp = async (
   options: { readonly env?: Record<string, string>; readonly webDist?: string } = {},
@@ -27,7 +29,6 @@ export const startTestApp = async (
     OVERDUE_SWEEP_START: "1 hour",
     ...options.env,
   }
-  for (const [k, v] of Object.entries(env)) process.env[k] = v
   const db = await createTestDatabase()
   const port = await Effect.runPromise(freePort)
   const layer = AppLive({
@@ -40,10 +41,9 @@ export const startTestApp = async (
     ...(options.webDist !== undefined ? { webDist: options.webDist } : {}),
   }).pipe(
     Layer.provide(Logger.layer([])),
-    // Each app reads the environment as it is when it starts (Effect's default provider snapshots it once).
-    Layer.provide(
-      ConfigProvider.layer(ConfigProvider.fromEnv({ env: { ...(process.env as Record<string, string>) } })),
-    ),
+    // Exactly this configuration, never the test process's environment: two apps in one file can differ, and a
+    // developer's own OPENAI_API_KEY or DATABASE_URL never reaches a test.
+    Layer.provide(ConfigProvider.layer(ConfigProvider.fromEnv({ env }))),
   )
   const running = runLayer(layer)
   const baseUrl = `http://127.0.0.1:${port}`
