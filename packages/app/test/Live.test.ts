@@ -20,60 +20,73 @@ afterAll(async () => {
   await app?.stop()
 })
 
-/** Reads server-sent events until `until` accepts one, or the time is up. */
-const readEvents = async (
+/**
+ * Opens the stream and reads server-sent events until `until` accepts one, or the time is up. `connected` resolves
+ * at the server's `: connected` comment, sent once the stream is subscribed: every change committed after it must
+ * arrive.
+ */
+const openEvents = (
   token: string,
   until: (events: Array<{ event: string; data: Record<string, unknown> }>) => boolean,
   timeoutMs = 3_000,
 ) => {
-  const abort = new AbortController()
-  const timer = setTimeout(() => abort.abort(), timeoutMs)
-  const res = await fetch(`${app.baseUrl}/api/stream`, {
-    headers: { authorization: `Bearer ${token}` },
-    signal: abort.signal,
+  let onConnected: () => void = () => {}
+  const connected = new Promise<void>((resolve) => {
+    onConnected = resolve
   })
-  expect(res.status).toBe(200)
-  expect(res.headers.get("content-type")).toContain("text/event-stream")
-  const events: Array<{ event: string; data: Record<string, unknown> }> = []
-  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader()
-  let buffer = ""
-  try {
-    for (;;) {
-      const { value, done } = await reader.read()
-      if (done) break
-      buffer += value
-      let end = buffer.indexOf("\n\n")
-      while (end >= 0) {
-        const block = buffer.slice(0, end)
-        buffer = buffer.slice(end + 2)
-        const event = block.match(/^event: (.*)$/m)?.[1]
-        const data = block.match(/^data: (.*)$/m)?.[1]
-        if (event && data) events.push({ event, data: JSON.parse(data) })
-        end = buffer.indexOf("\n\n")
+  const events = (async () => {
+    const abort = new AbortController()
+    const timer = setTimeout(() => abort.abort(), timeoutMs)
+    const events: Array<{ event: string; data: Record<string, unknown> }> = []
+    try {
+      const res = await fetch(`${app.baseUrl}/api/stream`, {
+        headers: { authorization: `Bearer ${token}` },
+        signal: abort.signal,
+      })
+      expect(res.status).toBe(200)
+      expect(res.headers.get("content-type")).toContain("text/event-stream")
+      const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader()
+      let buffer = ""
+      for (;;) {
+        const { value, done } = await reader.read()
+        if (done) break
+        buffer += value
+        let end = buffer.indexOf("\n\n")
+        while (end >= 0) {
+          const block = buffer.slice(0, end)
+          buffer = buffer.slice(end + 2)
+          if (block === ": connected") onConnected()
+          const event = block.match(/^event: (.*)$/m)?.[1]
+          const data = block.match(/^data: (.*)$/m)?.[1]
+          if (event && data) events.push({ event, data: JSON.parse(data) })
+          end = buffer.indexOf("\n\n")
+        }
+        if (until(events)) break
       }
-      if (until(events)) break
+    } catch (e) {
+      if (!(e instanceof Error && e.name === "AbortError")) throw e
+    } finally {
+      clearTimeout(timer)
+      abort.abort()
+      onConnected() // never leave a waiter hanging: the assertions on `events` say what went wrong
     }
-  } catch (e) {
-    if (!(e instanceof Error && e.name === "AbortError")) throw e
-  } finally {
-    clearTimeout(timer)
-    abort.abort()
-  }
-  return events
+    return events
+  })()
+  return { connected, events }
 }
 
 describe("GET /api/stream", () => {
   it("pushes the user's task and suggestion changes, and nobody else's", async () => {
     const alice = await signUp(app.baseUrl)
     const bob = await signUp(app.baseUrl)
-    const seen = readEvents(alice.token, (events) => events.some((e) => e.event === "suggestion"))
-    await new Promise((r) => setTimeout(r, 200)) // the stream is open
+    const stream = openEvents(alice.token, (events) => events.some((e) => e.event === "suggestion"))
+    await stream.connected
     await bob.client.api.tasks.create({ body: { title: "Bob's" } })
     const task = await alice.client.api.tasks.create({
       body: { title: "Late", dueDate: new Date(Date.now() - 3_600_000).toISOString() },
     })
     if (task.status !== 201) throw new Error("create failed")
-    const events = await seen
+    const events = await stream.events
     expect(events[0]).toEqual({
       event: "task",
       data: { id: task.body.id, taskId: task.body.id, change: "created" },

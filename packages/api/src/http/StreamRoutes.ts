@@ -59,20 +59,24 @@ export const StreamRoute = rawRoute(
     Effect.gen(function* () {
       const user = yield* CurrentUser
       const streams = yield* OpenStreams
-      const changes = (yield* UserChanges)
-        .forUser(user.id)
-        .pipe(
-          Stream.map(
-            (c) =>
-              `event: ${c.kind}\ndata: ${JSON.stringify({ id: c.id, taskId: c.taskId, change: c.change })}\n\n`,
-          ),
-        )
+      const userChanges = yield* UserChanges
       const pings = Stream.tick("15 seconds").pipe(Stream.map(() => ": ping\n\n"))
-      const events = Stream.concat(Stream.make(": connected\n\n"), Stream.merge(changes, pings))
       // The slot is held while the body streams, and given up when the client leaves or a newer stream of the
-      // same user takes it.
+      // same user takes it. The subscription is made before `: connected` is sent, so a client that refetches on
+      // it misses no change committed after.
       const body = Stream.unwrap(
-        Effect.map(streams.open(user.id), (superseded) => events.pipe(Stream.interruptWhen(superseded))),
+        Effect.gen(function* () {
+          const superseded = yield* streams.open(user.id)
+          const changes = (yield* userChanges.subscribe(user.id)).pipe(
+            Stream.map(
+              (c) =>
+                `event: ${c.kind}\ndata: ${JSON.stringify({ id: c.id, taskId: c.taskId, change: c.change })}\n\n`,
+            ),
+          )
+          return Stream.concat(Stream.make(": connected\n\n"), Stream.merge(changes, pings)).pipe(
+            Stream.interruptWhen(superseded),
+          )
+        }),
       ).pipe(Stream.encodeText)
       return HttpServerResponse.stream(body, {
         contentType: "text/event-stream",

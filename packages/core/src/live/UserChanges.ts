@@ -1,5 +1,5 @@
 import { PgClient } from "@effect/sql-pg"
-import { Context, Effect, Layer, PubSub, Queue, Schema, Stream } from "effect"
+import { Context, Effect, Layer, PubSub, Queue, type Scope, Schema, Stream } from "effect"
 
 /** One change to a user's data, as the database announces it on the `user_changes` channel (0002_agents.sql). */
 export const UserChange = Schema.Struct({
@@ -20,7 +20,13 @@ const decode = Schema.decodeUnknownOption(Schema.fromJsonString(UserChange))
  */
 export class UserChanges extends Context.Service<
   UserChanges,
-  { readonly forUser: (userId: string) => Stream.Stream<UserChange> }
+  {
+    /**
+     * Subscribes now, for the scope's lifetime: every change committed after this effect completes is in the stream
+     * (a client that refetches once it is told the stream is open misses nothing).
+     */
+    readonly subscribe: (userId: string) => Effect.Effect<Stream.Stream<UserChange>, never, Scope.Scope>
+  }
 >()("@todo/core/UserChanges") {
   static readonly layer = Layer.effect(
     UserChanges,
@@ -40,7 +46,10 @@ export class UserChanges extends Context.Service<
         Effect.forkScoped,
       )
       return UserChanges.of({
-        forUser: (userId) => Stream.fromPubSub(pubsub).pipe(Stream.filter((c) => c.userId === userId)),
+        subscribe: (userId) =>
+          Effect.map(PubSub.subscribe(pubsub), (subscription) =>
+            Stream.fromSubscription(subscription).pipe(Stream.filter((c) => c.userId === userId)),
+          ),
       })
     }),
   )
