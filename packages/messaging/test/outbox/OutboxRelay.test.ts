@@ -3,7 +3,7 @@ import { Outbox } from "../../src/outbox/Outbox.ts"
 import type { EventPublisher } from "../../src/publish/EventPublisher.ts"
 import { OutboxRelayLive, pruneOutbox } from "../../src/outbox/OutboxRelay.ts"
 import { createTestDatabase, eventually, queryRows, runLayer, type TestDatabaseHandle } from "@todo/testkit"
-import { Effect, Layer, Logger } from "effect"
+import { Deferred, Effect, Layer, Logger, Schedule } from "effect"
 import { SqlClient } from "effect/sql/SqlClient"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import {
@@ -139,10 +139,13 @@ describe("OutboxRelayLive", () => {
     await eventually(async () => (okIds(calls).length === 3 ? true : undefined), { what: "the other user" })
     expect(okIds(calls)).toEqual(others.map((e) => e.eventId))
     await eventually(async () => (calls.filter((c) => !c.ok).length >= 2 ? true : undefined))
+    // The relay records a failed attempt on the row after the publish call returns: wait for the second record.
+    const stuckRow = await eventually(async () => {
+      const row = (await outboxRows()).find((r) => r.event_id === poison!.eventId)!
+      return row.attempts >= 2 ? row : undefined
+    })
     expect(calls.some((c) => c.ok && c.record.userId === stuck)).toBe(false)
-    const stuckRow = (await outboxRows()).find((r) => r.event_id === poison!.eventId)!
     expect(stuckRow.published_at).toBeNull()
-    expect(stuckRow.attempts).toBeGreaterThanOrEqual(2)
 
     broken = false
     await eventually(async () => (okIds(calls).length === 6 ? true : undefined), { timeoutMs: 5_000 })
@@ -215,33 +218,63 @@ describe("OutboxRelayLive", () => {
   it("append takes the user's lock itself: a second writer of the same user waits for the first to commit", async () => {
     const user = newUserId()
     const committed: Array<string> = []
-    const write = (name: string, startAfterMs: number, holdMs: number) =>
+    const appendAs = (title: string) =>
       Effect.gen(function* () {
-        const sql = yield* SqlClient
         const outbox = yield* Outbox
-        yield* Effect.sleep(startAfterMs)
-        yield* sql.withTransaction(
+        return yield* outbox.append({
+          eventType: "tasks.created",
+          taskId: randomUUID(),
+          userId: user,
+          title,
+          priority: "medium",
+          dueDate: null,
+          recurring: false,
+        })
+      })
+    /** Whether a session of this database is waiting for a lock (B, on A's advisory lock). */
+    const someoneWaits = Effect.gen(function* () {
+      const sql = yield* SqlClient
+      const rows = yield* sql<{ n: number }>`
+        SELECT count(*)::int AS n FROM pg_stat_activity
+        WHERE datname = current_database() AND wait_event_type = 'Lock'`
+      return rows[0]!.n > 0
+    })
+    const program = Effect.gen(function* () {
+      const sql = yield* SqlClient
+      const aAppended = yield* Deferred.make<void>()
+      const bWaiting = yield* Deferred.make<void>()
+      const bDone = yield* Deferred.make<void>()
+      // A appends, then stays open until B is seen waiting on the database (or, were append not to lock, has
+      // already committed); only then does it commit.
+      const a = sql
+        .withTransaction(
           Effect.gen(function* () {
-            yield* outbox.append({
-              eventType: "tasks.created",
-              taskId: randomUUID(),
-              userId: user,
-              title: name,
-              priority: "medium",
-              dueDate: null,
-              recurring: false,
-            })
-            yield* Effect.sleep(holdMs)
+            yield* appendAs("A")
+            yield* Deferred.succeed(aAppended, undefined)
+            yield* Deferred.await(bWaiting)
           }),
         )
-        committed.push(name)
-      })
-    // A appends first and commits late; B appends (without calling lockUser) while A is open.
-    await Effect.all([write("A", 0, 300), write("B", 50, 0)], { concurrency: 2 }).pipe(
-      Effect.provide(Outbox.layer),
-      Effect.provide(database(db.url)),
-      Effect.runPromise,
-    )
+        .pipe(Effect.andThen(Effect.sync(() => committed.push("A"))))
+      // B appends (without calling lockUser) while A is open.
+      const b = Deferred.await(aAppended).pipe(
+        Effect.andThen(sql.withTransaction(appendAs("B"))),
+        Effect.andThen(Effect.sync(() => committed.push("B"))),
+        Effect.andThen(Deferred.succeed(bDone, undefined)),
+      )
+      const watcher = Deferred.await(aAppended).pipe(
+        Effect.andThen(
+          Effect.raceFirst(
+            someoneWaits.pipe(
+              Effect.repeat({ until: (waiting) => waiting, schedule: Schedule.spaced("5 millis") }),
+            ),
+            Deferred.await(bDone),
+          ),
+        ),
+        Effect.andThen(Deferred.succeed(bWaiting, undefined)),
+      )
+      yield* Effect.all([a, b, watcher], { concurrency: "unbounded" })
+    })
+    await program.pipe(Effect.provide(Outbox.layer), Effect.provide(database(db.url)), Effect.runPromise)
     expect(committed).toEqual(["A", "B"])
     const rows = await queryRows<{ title: string }>(
       db.url,
