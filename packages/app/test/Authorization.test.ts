@@ -1,5 +1,5 @@
 import { apiContract } from "@todo/contracts"
-import { signUp } from "@todo/testkit"
+import { eventually, signUp } from "@todo/testkit"
 import type { AppRoute } from "@ts-rest/core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { startTestApp, type TestApp } from "./support/TestApp.ts"
@@ -36,12 +36,13 @@ describe("authorization matrix: user B gets a 404 for every route naming user A'
     })
     if (task.status !== 201) throw new Error("create failed")
     // The overdue agent gives Alice a suggestion to point at.
-    let suggestionId: string | undefined
-    for (let i = 0; i < 100 && !suggestionId; i++) {
-      const res = await alice.client.api.suggestions.list({ query: {} })
-      suggestionId = res.status === 200 ? res.body.items[0]?.id : undefined
-      if (!suggestionId) await new Promise((r) => setTimeout(r, 20))
-    }
+    const suggestionId = await eventually(
+      async () => {
+        const res = await alice.client.api.suggestions.list({ query: {} })
+        return res.status === 200 ? res.body.items[0]?.id : undefined
+      },
+      { what: "Alice's overdue suggestion" },
+    )
     // Ids of Alice's resources, by the path parameter that names them. A route whose resource kind is not listed
     // here fails the test: adding a route with an id means adding it to this matrix.
     const ids: Record<string, string | undefined> = {

@@ -1,5 +1,5 @@
 import type { Task } from "@todo/contracts"
-import { type ApiClient, apiClient, queryRows, signUp } from "@todo/testkit"
+import { type ApiClient, apiClient, eventually, queryRows, signUp } from "@todo/testkit"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { startTestApp, type TestApp } from "./support/TestApp.ts"
 
@@ -446,22 +446,22 @@ describe("suggestions: accept and dismiss", () => {
       title: "Late",
       dueDate: new Date(Date.now() - 3_600_000).toISOString(),
     })
-    let suggestionId: string | undefined
-    for (let i = 0; i < 80 && !suggestionId; i++) {
-      const res = await client.api.suggestions.list({ query: { taskId: task.id } })
-      suggestionId = res.status === 200 ? res.body.items[0]?.id : undefined
-      if (!suggestionId) await new Promise((r) => setTimeout(r, 25))
-    }
-    expect(suggestionId).toBeDefined()
-    const accepted = await client.api.suggestions.accept({ params: { id: suggestionId! } })
+    const suggestionId = await eventually(
+      async () => {
+        const res = await client.api.suggestions.list({ query: { taskId: task.id } })
+        return res.status === 200 ? res.body.items[0]?.id : undefined
+      },
+      { what: "the overdue suggestion" },
+    )
+    const accepted = await client.api.suggestions.accept({ params: { id: suggestionId } })
     expect(accepted.status).toBe(200)
     if (accepted.status !== 200) return
     expect(accepted.body.suggestion.status).toBe("accepted")
     expect(accepted.body.task.dueDate).toBe(accepted.body.suggestion.proposedChange.dueDate)
     const updated = (await eventsOf(task.id)).find((e) => e.event_type === "tasks.updated")
     expect(updated?.payload.actor).toBe("suggestion")
-    expect((await client.api.suggestions.accept({ params: { id: suggestionId! } })).status).toBe(409)
-    expect((await client.api.suggestions.dismiss({ params: { id: suggestionId! } })).status).toBe(409)
+    expect((await client.api.suggestions.accept({ params: { id: suggestionId } })).status).toBe(409)
+    expect((await client.api.suggestions.dismiss({ params: { id: suggestionId } })).status).toBe(409)
     const pending = await client.api.suggestions.list({ query: { status: "pending" } })
     expect(pending.status === 200 && pending.body.items).toEqual([])
     const history = await client.api.suggestions.list({ query: { status: "all" } })

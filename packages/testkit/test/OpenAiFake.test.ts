@@ -8,6 +8,7 @@ import {
   type OpenAiFake,
   startOpenAiFake,
 } from "../src/OpenAiFake.ts"
+import { eventually } from "../src/ApiClient.ts"
 
 let fake: OpenAiFake
 beforeEach(async () => {
@@ -137,7 +138,10 @@ describe("OpenAiFake", () => {
       (r) => r.status,
       () => "aborted",
     )
-    await new Promise((r) => setTimeout(r, 50))
+    // The request is being held once the fake has taken its scripted answer off the queue.
+    await eventually(async () => (fake.pending() === 0 && fake.requests.length === 1 ? true : undefined), {
+      what: "the fake to hold the request",
+    })
     const started = Date.now()
     await fake.close()
     expect(await held).toBe("aborted")
