@@ -7,6 +7,7 @@ import { SqlClient } from "effect/sql/SqlClient"
 import { pgClientLayer } from "@todo/runtime/Database"
 import { startEmbeddedPostgres } from "@todo/runtime/EmbeddedPostgres"
 import { MIGRATIONS_DIR, runMigrations } from "@todo/runtime/Migrations"
+import { inject } from "vitest"
 
 /**
  * PostgreSQL for tests: the server named by TEST_DATABASE_URL, or an embedded one started once per test run. Each
@@ -131,15 +132,20 @@ export interface TestDatabaseHandle {
   readonly drop: () => Promise<void>
 }
 
-const serverFromEnv = () => {
-  const url = process.env.TEST_DATABASE_URL
-  const template = process.env.TODO_TEST_TEMPLATE_DB
-  if (!url || !template) {
-    throw new Error(
-      "TEST_DATABASE_URL / TODO_TEST_TEMPLATE_DB are unset: run tests through vitest.workspace.ts",
-    )
+/** The key under which the global setup provides the server and its template to the test workers. */
+export const TEST_SERVER = "todoTestServer"
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    todoTestServer: { readonly url: string; readonly template: string }
   }
-  return { url, template }
+}
+
+const provided = () => {
+  const server = inject(TEST_SERVER)
+  if (!server)
+    throw new Error("no test PostgreSQL server was provided: run tests through vitest.workspace.ts")
+  return server
 }
 
 /**
@@ -149,7 +155,7 @@ const serverFromEnv = () => {
 export const createTestDatabase = async (
   options: { readonly migrated?: boolean } = {},
 ): Promise<TestDatabaseHandle> => {
-  const { url, template } = serverFromEnv()
+  const { url, template } = provided()
   const name = `todo_t_${Math.floor(Date.now() / 1000)}_${randomUUID().replaceAll("-", "").slice(0, 12)}`
   const from = options.migrated === false ? "" : ` TEMPLATE "${template}"`
   await admin(url, (sql) => sql.unsafe(`CREATE DATABASE "${name}"${from}`))

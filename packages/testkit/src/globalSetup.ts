@@ -1,13 +1,14 @@
-import { prepareServer } from "./PostgresHarness.ts"
+import type { TestProject } from "vitest/node"
+import { prepareServer, TEST_SERVER } from "./PostgresHarness.ts"
 
 /**
  * Vitest global setup: one PostgreSQL server for the whole run (TEST_DATABASE_URL, or an embedded one), and a
- * migrated template database that each test file clones. Workers inherit the environment set here.
+ * migrated template database that each test file clones. The workers get both through vitest's provide/inject
+ * (createTestDatabase reads them), not through the environment: nothing here writes process.env.
  */
-export default async function setup() {
+export default async function setup(project: TestProject) {
   const server = await prepareServer()
-  process.env.TEST_DATABASE_URL = server.url
-  process.env.TODO_TEST_TEMPLATE_DB = server.template
+  project.provide(TEST_SERVER, { url: server.url, template: server.template })
   return async () => {
     await server.stop()
   }
