@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
 import type { AddressInfo } from "node:net"
+import { Context, Effect, Layer } from "effect"
 
 /**
  * A scripted OpenAI-compatible server for tests: `POST /v1/chat/completions` answered from a queue of steps or a
@@ -288,4 +289,20 @@ export const startOpenAiFake = async (
         server.closeAllConnections()
       }),
   }
+}
+
+/**
+ * The fake as a test layer: one server for the layer's lifetime (e.g. an `@effect/vitest` `layer(...)` block),
+ * closed with it. Tests reset it themselves.
+ */
+export class OpenAiFakeServer extends Context.Service<OpenAiFakeServer, OpenAiFake>()(
+  "@todo/testkit/OpenAiFakeServer",
+) {
+  static readonly layer = Layer.effect(
+    OpenAiFakeServer,
+    Effect.acquireRelease(
+      Effect.promise(() => startOpenAiFake()),
+      (fake) => Effect.promise(() => fake.close()),
+    ),
+  )
 }

@@ -1,3 +1,4 @@
+import { assert, layer } from "@effect/vitest"
 import {
   delayed,
   fakeError,
@@ -5,24 +6,13 @@ import {
   fakeText,
   fakeToolCalls,
   type OpenAiFake,
-  startOpenAiFake,
+  OpenAiFakeServer,
 } from "@todo/testkit"
 import { ConfigProvider, Duration, Effect, Option, Redacted } from "effect"
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
+import { expect } from "vitest"
 import { ChatModel, type ChatModelConfig } from "../../src/chat/ChatModel.ts"
 
-let fake: OpenAiFake
-beforeAll(async () => {
-  fake = await startOpenAiFake()
-})
-afterAll(async () => {
-  await fake.close()
-})
-beforeEach(() => {
-  fake.reset()
-})
-
-const config = (overrides: Partial<ChatModelConfig> = {}): ChatModelConfig => ({
+const config = (fake: OpenAiFake, overrides: Partial<ChatModelConfig> = {}): ChatModelConfig => ({
   apiKey: Option.some(Redacted.make("sk-test")),
   baseUrl: Option.some(fake.baseUrl),
   model: "gpt-test",
@@ -39,98 +29,126 @@ const tools = [
 ]
 /** The model as the layer builds it from an environment. */
 const fromEnv = (env: Record<string, string>) =>
-  Effect.runPromise(
-    Effect.gen(function* () {
-      return yield* ChatModel
-    }).pipe(
-      Effect.provide(ChatModel.layer),
-      Effect.provide(ConfigProvider.layer(ConfigProvider.fromEnvRecord(env))),
-    ),
+  Effect.gen(function* () {
+    return yield* ChatModel
+  }).pipe(
+    Effect.provide(ChatModel.layer),
+    Effect.provide(ConfigProvider.layer(ConfigProvider.fromEnvRecord(env))),
   )
 
 const ask = (model: ChatModel["Service"]) =>
   model.complete({ messages: [{ role: "user", content: "hi" }], tools })
 
-describe("ChatModel", () => {
-  it("sends the model, messages, tools and key, and reads a text answer", async () => {
-    fake.enqueue(fakeText("Hello!"))
-    const reply = await Effect.runPromise(ask(ChatModel.make(config())))
-    expect(reply).toEqual({ content: "Hello!", toolCalls: [] })
-    expect(fake.requests).toHaveLength(1)
-    const request = fake.requests[0]!
-    expect(request.headers.authorization).toBe("Bearer sk-test")
-    expect(request.body).toMatchObject({
-      model: "gpt-test",
-      messages: [{ role: "user", content: "hi" }],
-      tools,
-      tool_choice: "auto",
-    })
-  })
+/** The fake, emptied for this test. */
+const freshFake = Effect.gen(function* () {
+  const fake = yield* OpenAiFakeServer
+  fake.reset()
+  return fake
+})
 
-  it("reads tool calls with their raw JSON arguments", async () => {
-    fake.enqueue(fakeToolCalls({ id: "call_a", name: "create_task", arguments: { title: "Milk" } }))
-    const reply = await Effect.runPromise(ask(ChatModel.make(config())))
-    expect(reply).toEqual({
-      content: null,
-      toolCalls: [{ id: "call_a", name: "create_task", arguments: '{"title":"Milk"}' }],
-    })
-  })
+layer(OpenAiFakeServer.layer)("ChatModel", (it) => {
+  it.effect("sends the model, messages, tools and key, and reads a text answer", () =>
+    Effect.gen(function* () {
+      const fake = yield* freshFake
+      fake.enqueue(fakeText("Hello!"))
+      const reply = yield* ask(ChatModel.make(config(fake)))
+      assert.deepStrictEqual(reply, { content: "Hello!", toolCalls: [] })
+      expect(fake.requests).toHaveLength(1)
+      const request = fake.requests[0]!
+      expect(request.headers.authorization).toBe("Bearer sk-test")
+      expect(request.body).toMatchObject({
+        model: "gpt-test",
+        messages: [{ role: "user", content: "hi" }],
+        tools,
+        tool_choice: "auto",
+      })
+    }),
+  )
 
-  it("retries a 429 (the SDK's maxRetries) and then answers", async () => {
-    fake.enqueue(fakeError(429, { headers: { "retry-after-ms": "5" } }), fakeText("after the retry"))
-    const reply = await Effect.runPromise(ask(ChatModel.make(config({ maxRetries: 1 }))))
-    expect(reply.content).toBe("after the retry")
-    expect(fake.requests).toHaveLength(2)
-  })
+  it.effect("reads tool calls with their raw JSON arguments", () =>
+    Effect.gen(function* () {
+      const fake = yield* freshFake
+      fake.enqueue(fakeToolCalls({ id: "call_a", name: "create_task", arguments: { title: "Milk" } }))
+      const reply = yield* ask(ChatModel.make(config(fake)))
+      assert.deepStrictEqual(reply, {
+        content: null,
+        toolCalls: [{ id: "call_a", name: "create_task", arguments: '{"title":"Milk"}' }],
+      })
+    }),
+  )
 
-  it("gives up on a 500 after maxRetries with ModelFailure", async () => {
-    fake.enqueue(
-      fakeError(500, { headers: { "retry-after-ms": "5" } }),
-      fakeError(503, { headers: { "retry-after-ms": "5" } }),
-    )
-    const error = await Effect.runPromise(Effect.flip(ask(ChatModel.make(config({ maxRetries: 1 })))))
-    expect(error).toMatchObject({ _tag: "ModelFailure", status: 503 })
-    expect(fake.requests).toHaveLength(2)
-  })
+  it.effect("retries a 429 (the SDK's maxRetries) and then answers", () =>
+    Effect.gen(function* () {
+      const fake = yield* freshFake
+      fake.enqueue(fakeError(429, { headers: { "retry-after-ms": "5" } }), fakeText("after the retry"))
+      const reply = yield* ask(ChatModel.make(config(fake, { maxRetries: 1 })))
+      assert.strictEqual(reply.content, "after the retry")
+      expect(fake.requests).toHaveLength(2)
+    }),
+  )
 
-  it("maps a timeout to ModelTimeout", async () => {
-    fake.enqueue(delayed(2_000, fakeText("too late")))
-    const started = Date.now()
-    const error = await Effect.runPromise(
-      Effect.flip(ask(ChatModel.make(config({ timeout: Duration.millis(150) })))),
-    )
-    expect(error._tag).toBe("ModelTimeout")
-    expect(Date.now() - started).toBeLessThan(1_500)
-  })
+  it.effect("gives up on a 500 after maxRetries with ModelFailure", () =>
+    Effect.gen(function* () {
+      const fake = yield* freshFake
+      fake.enqueue(
+        fakeError(500, { headers: { "retry-after-ms": "5" } }),
+        fakeError(503, { headers: { "retry-after-ms": "5" } }),
+      )
+      const error = yield* Effect.flip(ask(ChatModel.make(config(fake, { maxRetries: 1 }))))
+      expect(error).toMatchObject({ _tag: "ModelFailure", status: 503 })
+      expect(fake.requests).toHaveLength(2)
+    }),
+  )
 
-  it("maps a malformed body and a body without choices to ModelFailure", async () => {
-    fake.enqueue(fakeMalformed(), fakeMalformed('{"id":"x","object":"chat.completion","choices":[]}'))
-    const model = ChatModel.make(config())
-    expect(await Effect.runPromise(Effect.flip(ask(model)))).toMatchObject({ _tag: "ModelFailure" })
-    expect(await Effect.runPromise(Effect.flip(ask(model)))).toMatchObject({ _tag: "ModelFailure" })
-  })
+  // The SDK times the request out on its own (real) timer, which the test clock does not hold back.
+  it.effect("maps a timeout to ModelTimeout", () =>
+    Effect.gen(function* () {
+      const fake = yield* freshFake
+      fake.enqueue(delayed(2_000, fakeText("too late")))
+      const started = Date.now()
+      const error = yield* Effect.flip(ask(ChatModel.make(config(fake, { timeout: Duration.millis(150) }))))
+      assert.strictEqual(error._tag, "ModelTimeout")
+      expect(Date.now() - started).toBeLessThan(1_500)
+    }),
+  )
 
-  it("builds without a key and then fails every call with ChatNotConfigured, sending nothing", async () => {
-    const model = await fromEnv({ OPENAI_BASE_URL: fake.baseUrl })
-    expect(model.configured).toBe(false)
-    expect(await Effect.runPromise(Effect.flip(ask(model)))).toMatchObject({ _tag: "ChatNotConfigured" })
-    const blank = ChatModel.make(config({ apiKey: Option.some(Redacted.make("  ")) }))
-    expect(blank.configured).toBe(false)
-    expect(fake.requests).toHaveLength(0)
-  })
+  it.effect("maps a malformed body and a body without choices to ModelFailure", () =>
+    Effect.gen(function* () {
+      const fake = yield* freshFake
+      fake.enqueue(fakeMalformed(), fakeMalformed('{"id":"x","object":"chat.completion","choices":[]}'))
+      const model = ChatModel.make(config(fake))
+      expect(yield* Effect.flip(ask(model))).toMatchObject({ _tag: "ModelFailure" })
+      expect(yield* Effect.flip(ask(model))).toMatchObject({ _tag: "ModelFailure" })
+    }),
+  )
 
-  it("reads OPENAI_* from the environment", async () => {
-    fake.enqueue(fakeText("configured"))
-    const model = await fromEnv({
-      OPENAI_API_KEY: "sk-from-env",
-      OPENAI_BASE_URL: fake.baseUrl,
-      OPENAI_MODEL: "my-model",
-      OPENAI_TIMEOUT: "2 seconds",
-      OPENAI_MAX_RETRIES: "0",
-    })
-    expect(model.configured).toBe(true)
-    expect((await Effect.runPromise(ask(model))).content).toBe("configured")
-    expect(fake.requests[0]!.model).toBe("my-model")
-    expect(fake.requests[0]!.headers.authorization).toBe("Bearer sk-from-env")
-  })
+  it.effect("builds without a key and then fails every call with ChatNotConfigured, sending nothing", () =>
+    Effect.gen(function* () {
+      const fake = yield* freshFake
+      const model = yield* fromEnv({ OPENAI_BASE_URL: fake.baseUrl })
+      assert.isFalse(model.configured)
+      expect(yield* Effect.flip(ask(model))).toMatchObject({ _tag: "ChatNotConfigured" })
+      const blank = ChatModel.make(config(fake, { apiKey: Option.some(Redacted.make("  ")) }))
+      assert.isFalse(blank.configured)
+      expect(fake.requests).toHaveLength(0)
+    }),
+  )
+
+  it.effect("reads OPENAI_* from the environment", () =>
+    Effect.gen(function* () {
+      const fake = yield* freshFake
+      fake.enqueue(fakeText("configured"))
+      const model = yield* fromEnv({
+        OPENAI_API_KEY: "sk-from-env",
+        OPENAI_BASE_URL: fake.baseUrl,
+        OPENAI_MODEL: "my-model",
+        OPENAI_TIMEOUT: "2 seconds",
+        OPENAI_MAX_RETRIES: "0",
+      })
+      assert.isTrue(model.configured)
+      assert.strictEqual((yield* ask(model)).content, "configured")
+      expect(fake.requests[0]!.model).toBe("my-model")
+      expect(fake.requests[0]!.headers.authorization).toBe("Bearer sk-from-env")
+    }),
+  )
 })
