@@ -329,6 +329,7 @@ export const OutboxRelayLive = Layer.effectDiscard(
       Effect.gen(function* () {
         stopping = true
         yield* Deferred.succeed(stop, undefined)
+        yield* Effect.logDebug("outbox relay stopping: finishing the batch in flight, claiming no more")
         yield* Fiber.await(relay).pipe(Effect.timeoutOption(options.shutdownTimeout))
       }),
     )

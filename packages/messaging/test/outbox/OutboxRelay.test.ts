@@ -3,7 +3,7 @@ import { Outbox } from "../../src/outbox/Outbox.ts"
 import type { EventPublisher } from "../../src/publish/EventPublisher.ts"
 import { OutboxRelayLive, pruneOutbox } from "../../src/outbox/OutboxRelay.ts"
 import { createTestDatabase, eventually, queryRows, runLayer, type TestDatabaseHandle } from "@todo/testkit"
-import { Deferred, Effect, Layer, Logger, Schedule } from "effect"
+import { Deferred, Effect, Layer, Logger, References, Schedule } from "effect"
 import { SqlClient } from "effect/sql/SqlClient"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import {
@@ -20,11 +20,23 @@ let db: TestDatabaseHandle
 const running: Array<{ stop: () => Promise<void> }> = []
 beforeEach(async () => {
   db = await createTestDatabase()
+  logged = []
 })
 afterEach(async () => {
   await Promise.all(running.splice(0).map((r) => r.stop()))
   await db.drop()
 })
+
+/** What the relays logged, message by message (at every level). */
+let logged: Array<string> = []
+const captureLogs = Layer.merge(
+  Logger.layer([
+    Logger.make(({ message }) => {
+      logged.push((Array.isArray(message) ? message : [message]).map(String).join(" "))
+    }),
+  ]),
+  Layer.succeed(References.MinimumLogLevel, "All"),
+)
 
 const startRelay = (
   publisher: Layer.Layer<EventPublisher>,
@@ -37,7 +49,7 @@ const startRelay = (
       Layer.provide(database(db.url)),
       Layer.provide(relayConfig(config)),
       Layer.provide(backoff),
-      Layer.provide(Logger.layer([])),
+      Layer.provide(captureLogs),
     ),
   )
   running.push(relay)
@@ -171,7 +183,13 @@ describe("OutboxRelayLive", () => {
     )
     await eventually(async () => (entered === 1 ? true : undefined), { what: "the first publish to start" })
     const stopped = relay.stop()
-    await new Promise((r) => setTimeout(r, 50))
+    // The gate opens only once the relay is stopping, so the publish is in flight across the stop.
+    await eventually(
+      async () => (logged.some((m) => m.startsWith("outbox relay stopping")) ? true : undefined),
+      {
+        what: "the relay to begin stopping",
+      },
+    )
     release()
     await stopped
     running.splice(running.indexOf(relay), 1)
