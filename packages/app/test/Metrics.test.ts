@@ -42,15 +42,20 @@ describe("GET /metrics", () => {
     expect(delta("events_delivered_total", { type: "tasks.created", outcome: "SUCCESS" })).toBe(1)
     expect(delta("agent_suggestions_total", { type: "overdue", source: "tasks.created" })).toBe(1)
     expect(after.types.get("outbox_pending_events")).toBe("gauge")
-    // Histogram buckets are cumulative and end at +Inf with the count.
+    // Histogram buckets are cumulative and end at +Inf with the count (one series: one route and status; the
+    // registry is the process's, so other answers of the route may be in it too).
     const buckets = after.samples.filter(
-      (s) => s.name === "http_request_duration_ms_bucket" && s.labels.route === "POST /api/tasks",
+      (s) =>
+        s.name === "http_request_duration_ms_bucket" &&
+        s.labels.route === "POST /api/tasks" &&
+        s.labels.status === "201",
     )
+    expect(buckets.length).toBeGreaterThan(1)
     for (let i = 1; i < buckets.length; i++)
       expect(buckets[i]!.value).toBeGreaterThanOrEqual(buckets[i - 1]!.value)
     expect(buckets.at(-1)?.labels.le).toBe("+Inf")
     expect(buckets.at(-1)?.value).toBe(
-      value(after.samples, "http_request_duration_ms_count", { route: "POST /api/tasks" }),
+      value(after.samples, "http_request_duration_ms_count", { route: "POST /api/tasks", status: "201" }),
     )
     // Routes are patterns: no task id ever becomes a label.
     expect(
