@@ -33,7 +33,11 @@ export default defineConfig({
       }),
       project("testkit", "./packages/testkit", shared),
       project("deploy", "./deploy", shared),
-      project("web", "./packages/web", { testTimeout: 60_000 }),
+      // One stack and one Chromium for every browser suite (test/support/globalSetup.ts); a worker per file still.
+      project("web", "./packages/web", {
+        testTimeout: 60_000,
+        globalSetup: ["./test/support/globalSetup.ts"],
+      }),
     ],
   },
 })

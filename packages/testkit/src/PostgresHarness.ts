@@ -137,7 +137,7 @@ export const TEST_SERVER = "todoTestServer"
 
 declare module "vitest" {
   export interface ProvidedContext {
-    todoTestServer: { readonly url: string; readonly template: string }
+    todoTestServer: TestServer
   }
 }
 
@@ -148,14 +148,18 @@ const provided = () => {
   return server
 }
 
+/** The test server and its template, as the global setup provides them. */
+export type TestServer = { readonly url: string; readonly template: string }
+
 /**
  * A fresh, fully migrated database for one test file (or one child-process scenario); `migrated: false` gives an
- * empty one (to see what a service does before or instead of migrating).
+ * empty one (to see what a service does before or instead of migrating). In a test worker the server is the one
+ * the global setup provided; a project's own global setup (outside the workers) passes it as `server`.
  */
 export const createTestDatabase = async (
-  options: { readonly migrated?: boolean } = {},
+  options: { readonly migrated?: boolean; readonly server?: TestServer } = {},
 ): Promise<TestDatabaseHandle> => {
-  const { url, template } = provided()
+  const { url, template } = options.server ?? provided()
   const name = `todo_t_${Math.floor(Date.now() / 1000)}_${randomUUID().replaceAll("-", "").slice(0, 12)}`
   const from = options.migrated === false ? "" : ` TEMPLATE "${template}"`
   await admin(url, (sql) => sql.unsafe(`CREATE DATABASE "${name}"${from}`))

@@ -34,24 +34,41 @@ export interface TestBrowser {
 }
 
 /**
- * One headless Chromium per test file, closed in afterAll. Playwright gives every launch a fresh, empty
- * `--user-data-dir` of its own (it refuses one in `args`), removed when the browser closes.
+ * How the suites run Chromium. Playwright gives every launch a fresh, empty `--user-data-dir` of its own (it refuses
+ * one in `args`), removed when the browser closes.
  */
+export const CHROMIUM_OPTIONS = {
+  executablePath: CHROMIUM_PATH,
+  headless: true,
+  args: [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+  ],
+}
+
+/** A headless Chromium of one's own (for a suite outside the web project), closed by `close`. */
 export const launchBrowser = async (): Promise<TestBrowser> => {
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  })
+  const browser = await chromium.launch(CHROMIUM_OPTIONS)
+  return {
+    browser,
+    close: async () => {
+      await browser.close().catch(() => {})
+    },
+  }
+}
+
+/**
+ * The run's one headless Chromium (started by the web project's global setup), connected to from a test file;
+ * closing disconnects this file only. Each test still gets fresh browser contexts (their own storage).
+ */
+export const connectBrowser = async (wsEndpoint: string): Promise<TestBrowser> => {
+  const browser = await chromium.connect(wsEndpoint)
   return {
     browser,
     close: async () => {

@@ -1,21 +1,21 @@
-import { mkdtempSync } from "node:fs"
+import { mkdtempSync, readFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { afterAll, afterEach, beforeAll } from "vitest"
+import { afterAll, afterEach, beforeAll, inject } from "vitest"
 import {
   type BrowserContext,
   browserUnavailable,
-  launchBrowser,
+  connectBrowser,
   newContext,
   type Page,
   type TestBrowser,
 } from "./browser.ts"
-import { type Stack, startStack } from "./stack.ts"
+import type { Stack } from "./stack.ts"
 
 export interface BrowserSuite {
   /** Why the suite is skipped, or null. */
   readonly skipReason: string | null
-  readonly stack: Stack
+  readonly stack: SuiteStack
   readonly browser: TestBrowser
   /** A fresh browser context (its own storage: "another browser") with a page that records uncaught errors. */
   readonly open: (
@@ -23,20 +23,27 @@ export interface BrowserSuite {
   ) => Promise<{ context: BrowserContext; page: Page; errors: Array<string> }>
 }
 
+/** The suite's view of the run's shared stack: its addresses and its output (it is stopped by the global setup). */
+type SuiteStack = Pick<Stack, "webUrl" | "apiUrl" | "output">
+
 /**
- * One stack (database + server + UI) and one Chromium for a test file, closed in afterAll. Contexts opened through
- * `open` are closed after each test. When a test fails, the server's last output is printed.
+ * The run's stack (database + server + UI) and Chromium, shared by every browser suite (started once by the web
+ * project's global setup: support/globalSetup.ts); this file connects in beforeAll and disconnects in afterAll.
+ * Contexts opened through `open` are closed after each test. When a test fails, the server's last output is printed.
  */
 export const browserSuite = (file: string): BrowserSuite => {
   const skipReason = browserUnavailable()
   if (skipReason) console.warn(`[web] skipping the browser tests in ${file}: ${skipReason}`)
-  let stack: Stack | undefined
+  let stack: SuiteStack | undefined
   let browser: TestBrowser | undefined
   const contexts: Array<BrowserContext> = []
   if (!skipReason) {
     beforeAll(async () => {
-      stack = await startStack()
-      browser = await launchBrowser()
+      const shared = inject("webStack")
+      if (!shared) throw new Error("the web project's global setup started no stack")
+      const { logFile } = shared
+      stack = { webUrl: shared.webUrl, apiUrl: shared.apiUrl, output: () => readFileSync(logFile, "utf8") }
+      browser = await connectBrowser(shared.wsEndpoint)
     }, 180_000)
     afterEach(async (ctx) => {
       if (ctx.task.result?.state === "fail" && stack) {
@@ -53,7 +60,6 @@ export const browserSuite = (file: string): BrowserSuite => {
     })
     afterAll(async () => {
       await browser?.close()
-      await stack?.stop()
     }, 60_000)
   }
   return {

@@ -2,7 +2,13 @@ import { createReadStream, existsSync, statSync } from "node:fs"
 import { createServer, request as httpRequest, type Server } from "node:http"
 import { extname, join, normalize } from "node:path"
 import { freePort } from "@todo/runtime/EmbeddedPostgres"
-import { createTestDatabase, type ServiceProcess, startService, type TestDatabaseHandle } from "@todo/testkit"
+import {
+  createTestDatabase,
+  type ServiceProcess,
+  startService,
+  type TestDatabaseHandle,
+  type TestServer,
+} from "@todo/testkit"
 import { Effect } from "effect"
 import { DIST, ensureBuilt } from "../../build.ts"
 
@@ -74,22 +80,28 @@ export interface Stack {
   readonly databaseUrl: string
   readonly servedByApi: boolean
   readonly output: () => string
+  /** Calls `f` with everything the server writes from now on. */
+  readonly onOutput: (f: (chunk: string) => void) => void
   readonly stop: () => Promise<void>
 }
 
-/** A fresh database, the one-process server (`packages/app/src/main.ts`) on it, and the built UI in front. */
-export const startStack = async (): Promise<Stack> => {
+/**
+ * A fresh database on the test server, the one-process server (`packages/app/src/main.ts`) on it, and the built UI
+ * in front. Every browser suite of the run shares it (the web project's global setup); each test signs up users of
+ * its own, so the per-IP sign-up limit is lifted.
+ */
+export const startStack = async (server: TestServer): Promise<Stack> => {
   await ensureBuilt()
   let db: TestDatabaseHandle | undefined
   let service: ServiceProcess | undefined
   let front: Server | undefined
   try {
-    db = await createTestDatabase()
+    db = await createTestDatabase({ server })
     const port = await Effect.runPromise(freePort)
     service = await startService({
       script: "packages/app/src/main.ts",
       port,
-      env: { DATABASE_URL: db.url, LOG_LEVEL: "info" },
+      env: { DATABASE_URL: db.url, LOG_LEVEL: "info", AUTH_RATE_LIMIT_PER_IP: "100000" },
       readyTimeoutMs: 40_000,
     })
     const page = await fetch(`${service.url}/`).catch(() => undefined)
@@ -107,6 +119,10 @@ export const startStack = async (): Promise<Stack> => {
       databaseUrl: db.url,
       servedByApi,
       output: service.output,
+      onOutput: (f) => {
+        handles.service.child.stdout?.on("data", (d) => f(String(d)))
+        handles.service.child.stderr?.on("data", (d) => f(String(d)))
+      },
       stop: async () => {
         handles.front?.closeAllConnections()
         await new Promise<void>((r) => (handles.front ? handles.front.close(() => r()) : r()))
@@ -127,7 +143,11 @@ export const startStack = async (): Promise<Stack> => {
  * whose server side is still being built skip (with the reason printed) until the route lands;
  * TODO_WEB_REQUIRE_ROUTES=1 makes them fail instead.
  */
-export const missingRoute = async (stack: Stack, method: string, path: string): Promise<string | null> => {
+export const missingRoute = async (
+  stack: Pick<Stack, "apiUrl">,
+  method: string,
+  path: string,
+): Promise<string | null> => {
   const res = await fetch(`${stack.apiUrl}${path}`, {
     method,
     headers: { "content-type": "application/json" },
@@ -144,7 +164,7 @@ export const missingRoute = async (stack: Stack, method: string, path: string): 
 
 export const skipWithoutRoute = async (
   ctx: { skip: (note?: string) => void; task: { name: string } },
-  stack: Stack,
+  stack: Pick<Stack, "apiUrl">,
   method: string,
   path: string,
 ) => {
