@@ -1,69 +1,63 @@
+import { assert, layer } from "@effect/vitest"
+import { TestDatabaseLive } from "@todo/testkit"
+import { Effect, Layer, Tracer } from "effect"
+import { SqlClient } from "effect/sql/SqlClient"
 import { Outbox } from "../../src/outbox/Outbox.ts"
-import { createTestDatabase, queryRows, type TestDatabaseHandle } from "@todo/testkit"
-import { Effect, Tracer } from "effect"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { appendEvents, database, newUserId } from "./support.ts"
+import { newUserId } from "./support.ts"
 
-describe("Outbox", () => {
-  let db: TestDatabaseHandle
-  beforeAll(async () => {
-    db = await createTestDatabase()
-  })
-  afterAll(async () => {
-    await db?.drop()
-  })
+const rows = Effect.gen(function* () {
+  const sql = yield* SqlClient
+  return yield* sql<{ event_id: string; published: boolean; attempts: number; last_error: string | null }>`
+    SELECT event_id::text, published_at IS NOT NULL AS published, attempts, last_error FROM outbox ORDER BY id`
+})
 
-  const rows = () =>
-    queryRows<{ event_id: string; published: boolean; attempts: number; last_error: string | null }>(
-      db.url,
-      "SELECT event_id::text, published_at IS NOT NULL AS published, attempts, last_error FROM outbox ORDER BY id",
-    )
-
-  it("stores the writing span's trace context with the event", async () => {
-    const traceId = "0af7651916cd43dd8448eb211c80319c"
-    const parent = Tracer.externalSpan({ traceId, spanId: "b7ad6b7169203331", sampled: true })
-    const user = newUserId()
-    await Effect.gen(function* () {
+layer(Outbox.layer.pipe(Layer.provideMerge(TestDatabaseLive(2))))("Outbox", (it) => {
+  it.effect("stores the writing span's trace context with the event", () =>
+    Effect.gen(function* () {
+      const sql = yield* SqlClient
       const outbox = yield* Outbox
-      yield* outbox.append({
-        eventType: "tasks.deleted",
-        taskId: newUserId(),
-        userId: user,
-      })
-    }).pipe(
-      Effect.withSpan("request", { parent }),
-      Effect.provide(Outbox.layer),
-      Effect.provide(database(db.url)),
-      Effect.runPromise,
-    )
-    const [row] = await queryRows<{ traceparent: string }>(
-      db.url,
-      "SELECT traceparent FROM outbox WHERE user_id = $1",
-      [user],
-    )
-    expect(row!.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`))
-  })
+      const traceId = "0af7651916cd43dd8448eb211c80319c"
+      const parent = Tracer.externalSpan({ traceId, spanId: "b7ad6b7169203331", sampled: true })
+      const user = newUserId()
+      yield* sql
+        .withTransaction(outbox.append({ eventType: "tasks.deleted", taskId: newUserId(), userId: user }))
+        .pipe(Effect.withSpan("request", { parent }))
+      const [row] = yield* sql<{
+        traceparent: string
+      }>`SELECT traceparent FROM outbox WHERE user_id = ${user}`
+      assert.match(row!.traceparent, new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`))
+    }),
+  )
 
-  it("requeue puts an event back to pending under its original id, or writes it anew if it was pruned", async () => {
-    await queryRows(db.url, "DELETE FROM outbox")
-    const [event] = await appendEvents(db.url, newUserId(), 1)
-    await queryRows(db.url, "UPDATE outbox SET published_at = now(), attempts = 3, last_error = 'x'")
-    const requeue = () =>
+  it.effect(
+    "requeue puts an event back to pending under its original id, or writes it anew if it was pruned",
+    () =>
       Effect.gen(function* () {
-        yield* (yield* Outbox).requeue(event!)
-      }).pipe(Effect.provide(Outbox.layer), Effect.provide(database(db.url)), Effect.runPromise)
+        const sql = yield* SqlClient
+        const outbox = yield* Outbox
+        yield* sql`DELETE FROM outbox`
+        const event = yield* sql.withTransaction(
+          outbox.append({
+            eventType: "tasks.created",
+            taskId: newUserId(),
+            userId: newUserId(),
+            title: "task 0",
+            priority: "medium",
+            dueDate: null,
+            recurring: false,
+          }),
+        )
+        yield* sql`UPDATE outbox SET published_at = now(), attempts = 3, last_error = 'x'`
+        const pending = [{ event_id: event.eventId, published: false, attempts: 0, last_error: null }]
 
-    await requeue()
-    expect(await rows()).toEqual([
-      { event_id: event!.eventId, published: false, attempts: 0, last_error: null },
-    ])
+        yield* outbox.requeue(event)
+        assert.deepStrictEqual(yield* rows, pending)
 
-    await queryRows(db.url, "DELETE FROM outbox")
-    await requeue()
-    expect(await rows()).toEqual([
-      { event_id: event!.eventId, published: false, attempts: 0, last_error: null },
-    ])
-    const [payload] = await queryRows<{ payload: unknown }>(db.url, "SELECT payload FROM outbox")
-    expect(payload!.payload).toEqual(event)
-  })
+        yield* sql`DELETE FROM outbox`
+        yield* outbox.requeue(event)
+        assert.deepStrictEqual(yield* rows, pending)
+        const [stored] = yield* sql<{ payload: unknown }>`SELECT payload FROM outbox`
+        assert.deepStrictEqual(stored!.payload, event)
+      }),
+  )
 })
