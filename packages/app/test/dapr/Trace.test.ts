@@ -1,27 +1,29 @@
 import { randomBytes } from "node:crypto"
-import { eventually, type OtlpReceiver, signUp, startOtlpReceiver } from "@todo/testkit"
+import { eventually, type ReceivedSpan, signUp } from "@todo/testkit"
+import { type Jaeger, startJaeger } from "@todo/testkit/dapr/index"
 import { afterAll, beforeAll, expect, it } from "vitest"
-import { describeDapr, report, sharedStack } from "./support.ts"
+import { daprTools, describeDapr, report, sharedStack } from "./support.ts"
 
 /**
  * One trace from `POST /api/tasks` to the agent's suggestion insert, across the outbox, both real daprd sidecars
- * (each exporting its own spans over OTLP/HTTP, as the chart's tracing Configuration makes them) and two processes.
+ * (each exporting its own spans over OTLP/HTTP, as the chart's tracing Configuration makes them) and two processes,
+ * as a real Jaeger (v2, in-memory storage) stores it and its query API (the one its UI reads) returns it.
  */
-describeDapr("one trace through the real sidecars", () => {
-  let otlp: OtlpReceiver
+describeDapr("one trace through the real sidecars, in Jaeger", () => {
+  let jaeger: Jaeger
   beforeAll(async () => {
-    otlp = await startOtlpReceiver()
-  })
+    jaeger = await startJaeger({ binary: daprTools()!.jaeger! })
+  }, 60_000)
   const shared = sharedStack({
     get sidecarTracing() {
-      return new URL(otlp.url).host
+      return jaeger.otlpAddress
     },
     get env() {
-      return { OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url, DEPLOYMENT_ENVIRONMENT: "test" }
+      return { OTEL_EXPORTER_OTLP_ENDPOINT: jaeger.otlpUrl, DEPLOYMENT_ENVIRONMENT: "test" }
     },
   })
   afterAll(async () => {
-    await otlp?.close()
+    await jaeger?.stop()
   })
 
   it("links the API's span, the outbox, both sidecars' spans, the agent's delivery and the suggestion insert", async () => {
@@ -42,7 +44,9 @@ describeDapr("one trace through the real sidecars", () => {
     })
     expect(created.status).toBe(201)
 
-    const spans = () => otlp.trace(traceId)
+    // The last answer of Jaeger's query API for the trace.
+    let stored: ReadonlyArray<ReceivedSpan> = []
+    const spans = () => stored
     const byName = (name: string) => spans().filter((s) => s.name === name)
     const describe = () =>
       spans()
@@ -59,14 +63,16 @@ describeDapr("one trace through the real sidecars", () => {
       return span !== undefined && (span.spanId === ancestor || under(ancestor, span.parentSpanId))
     }
     await eventually(
-      async () =>
-        byName("SuggestionRepo.insertPendingMany").length > 0 &&
-        byName("POST /api/tasks").length > 0 &&
-        fromSidecar("todo-api").length > 0 &&
-        fromSidecar("todo-agent").length > 0
+      async () => {
+        stored = await jaeger.trace(traceId)
+        return byName("SuggestionRepo.insertPendingMany").length > 0 &&
+          byName("POST /api/tasks").length > 0 &&
+          fromSidecar("todo-api").length > 0 &&
+          fromSidecar("todo-agent").length > 0
           ? true
-          : undefined,
-      { timeoutMs: 20_000, what: `the whole trace ${traceId}` },
+          : undefined
+      },
+      { timeoutMs: 20_000, intervalMs: 200, what: `the whole trace ${traceId} in Jaeger` },
     ).catch((e) => {
       throw new Error(`${String(e)}:\n${describe()}`)
     })
@@ -111,6 +117,16 @@ describeDapr("one trace through the real sidecars", () => {
     const handler = one("handler OverdueAgent.onTaskCreated")
     expect(under(deliver.spanId, handler.spanId)).toBe(true)
     expect(byName("SuggestionRepo.insertPendingMany").some((s) => under(handler.spanId, s.spanId))).toBe(true)
+
+    // One tree: every span Jaeger holds for the trace descends from the API's server span.
+    const orphans = spans().filter((s) => !under(server.spanId, s.spanId))
+    expect(
+      orphans.map((s) => `${s.service}:${s.name}`),
+      describe(),
+    ).toEqual([])
+
+    // The way docs/observability.md finds a task's trace from its correlation id: the UI's search by tag.
+    expect(await jaeger.findTraces("todo-api", { "correlation.id": "trace-corr-1" })).toEqual([traceId])
 
     // Both services' request log lines carry the trace id.
     const logLine = (output: string, route: string) =>

@@ -1,6 +1,7 @@
 export * from "./Daprd.ts"
 export * from "./DeliveryTap.ts"
 export * from "./GoTools.ts"
+export * from "./Jaeger.ts"
 export * from "./Kfake.ts"
 export * from "./Ports.ts"
 export * from "./Resources.ts"
