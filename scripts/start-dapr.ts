@@ -1,13 +1,16 @@
 // `npm run start:dapr`: the deployed shape on one machine, like `dapr run -f`: kfake (a Kafka-protocol broker), the
 // agent behind its own daprd and the api behind its own daprd, each a process, the sidecars loading the chart's Dapr
 // resources rendered with deploy/dapr/values-local.yaml. daprd and kfake are built from their Go modules the first
-// time (scripts/go-tools.sh; needs Go >= 1.26.4). Database: DATABASE_URL, else the embedded PostgreSQL of
-// `npm start` (.data/pg). Ctrl-C stops everything; nothing outlives this process (packages/testkit/src/ProcessGroup.ts).
+// time (scripts/go-tools.sh; needs Go >= 1.26.4), and so is Jaeger v2, which receives the spans of both services and
+// both sidecars (docs/observability.md) unless OTEL_EXPORTER_OTLP_ENDPOINT names another receiver. Database:
+// DATABASE_URL, else the embedded PostgreSQL of `npm start` (.data/pg). Ctrl-C stops everything; nothing outlives
+// this process (packages/testkit/src/ProcessGroup.ts).
 import { randomBytes } from "node:crypto"
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { startEmbeddedPostgres } from "../packages/runtime/src/EmbeddedPostgres.ts"
 import { ensureGoTools } from "../packages/testkit/src/dapr/GoTools.ts"
+import { type Jaeger, preferredPort, startJaeger } from "../packages/testkit/src/dapr/Jaeger.ts"
 import { type Stack, type StackOptions, startStack } from "../packages/testkit/src/dapr/Stack.ts"
 import { Effect, Exit, Redacted, Scope } from "effect"
 
@@ -18,9 +21,28 @@ const fail = (line: string): never => {
   process.exit(1)
 }
 
-const found = ensureGoTools()
+// daprd, kfake, helm, and Jaeger unless the spans go to a receiver of the user's own (OTEL_EXPORTER_OTLP_ENDPOINT).
+const external = process.env.OTEL_EXPORTER_OTLP_ENDPOINT
+const found = ensureGoTools({ jaeger: external === undefined })
 if ("skip" in found) fail(`cannot run real sidecars here: ${found.skip}`)
 const { tools } = found as Extract<typeof found, { tools: unknown }>
+
+// Tracing: both daprd get `sidecarTracing` (host:port, OTLP/HTTP) in their Configuration, the services
+// OTEL_EXPORTER_OTLP_ENDPOINT. Jaeger on its documented ports (OTLP/HTTP 4318, UI and query API 16686) when they are
+// free, else on free ones; or the user's receiver.
+let jaeger: Jaeger | undefined
+if (external === undefined) {
+  jaeger = await startJaeger({
+    binary: tools.jaeger!,
+    otlpPort: await preferredPort(Number(process.env.JAEGER_OTLP_PORT ?? 4318)),
+    queryPort: await preferredPort(Number(process.env.JAEGER_UI_PORT ?? 16686)),
+  }).catch((error) => fail(`could not start Jaeger: ${String(error)}`))
+}
+const otlpUrl = jaeger?.otlpUrl ?? external!
+const tracing: Pick<StackOptions, "sidecarTracing" | "env"> = {
+  sidecarTracing: new URL(otlpUrl).host,
+  env: { OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl },
+}
 
 // The database: DATABASE_URL, or the embedded server npm start uses (same data).
 const scope = Effect.runSync(Scope.make())
@@ -46,15 +68,6 @@ const authSecret =
         return generated
       })())
 
-// Tracing: where a trace viewer plugs in (OTLP/HTTP): `sidecarTracing` (host:port) for both daprd, and
-// OTEL_EXPORTER_OTLP_ENDPOINT for the services. Unset, nothing is exported.
-const tracing: Pick<StackOptions, "sidecarTracing" | "env"> = process.env.OTEL_EXPORTER_OTLP_ENDPOINT
-  ? {
-      sidecarTracing: new URL(process.env.OTEL_EXPORTER_OTLP_ENDPOINT).host,
-      env: { OTEL_EXPORTER_OTLP_ENDPOINT: process.env.OTEL_EXPORTER_OTLP_ENDPOINT },
-    }
-  : {}
-
 let stack: Stack | undefined
 let stopping = false
 const stop = async (code: number) => {
@@ -62,6 +75,7 @@ const stop = async (code: number) => {
   stopping = true
   say("stopping …")
   await stack?.stop()
+  await jaeger?.stop()
   await Effect.runPromise(Scope.close(scope, Exit.void))
   process.exit(code)
 }
@@ -93,6 +107,11 @@ say(
   `  agent daprd   ${s.agentSidecar.url}  (delivers to the agent through a recording hop on :${s.tap.port})`,
 )
 say(`  kafka (kfake) ${s.kfake.brokers}   SASL SCRAM-SHA-512, user ${s.kfake.username}`)
+say(
+  jaeger
+    ? `  jaeger        ${jaeger.queryUrl}  (traces of both services and both sidecars; query API ${jaeger.queryUrl}/api/traces/<trace id>, docs/observability.md)`
+    : `  traces        exported to ${otlpUrl} (OTEL_EXPORTER_OTLP_ENDPOINT)`,
+)
 say("Ctrl-C stops everything. Logs: LOG_LEVEL=debug npm run start:dapr")
 
 // The services' output, line by line, prefixed.

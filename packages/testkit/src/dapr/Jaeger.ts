@@ -176,7 +176,8 @@ export const startJaeger = async (options: {
         limit: "20",
       })
       const response = await fetch(`${queryUrl}/api/traces?${query}`, { signal: AbortSignal.timeout(5_000) })
-      if (!response.ok) throw new Error(`jaeger /api/traces?${query}: ${response.status} ${await response.text()}`)
+      if (!response.ok)
+        throw new Error(`jaeger /api/traces?${query}: ${response.status} ${await response.text()}`)
       const body = (await response.json()) as { data?: ReadonlyArray<{ traceID: string }> }
       return (body.data ?? []).map((t) => t.traceID)
     },
