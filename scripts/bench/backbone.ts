@@ -32,11 +32,14 @@ import { ConfigProvider, Effect, Exit, Layer, Logger, ManagedRuntime, Redacted, 
 import { FetchHttpClient } from "effect/http"
 import { SqlClient } from "effect/sql/SqlClient"
 import { arg, quick } from "./support/args.ts"
+import { backendPids, machineCpuSeconds, processCpuSeconds } from "./support/cpu.ts"
 
 /** `--only=cost,one,dapr,dapr12` runs some parts only (e.g. under --cpu-prof). */
 const only = new Set((arg("only") ?? "cost,one,dapr,dapr12").split(","))
 /** `--rates=1600,2400` replaces the rate steps after the 200/s headline (e.g. to profile one rate). */
 const rates = arg("rates")?.split(",").map(Number)
+/** `--agent-node-options=--cpu-prof --cpu-prof-dir=/tmp/prof`: Node flags of the agent process (Dapr parts). */
+const agentNodeOptions = arg("agent-node-options")
 const log = (...parts: Array<unknown>) => console.log(...parts)
 
 // --- PostgreSQL -------------------------------------------------------------------------------------------------
@@ -266,6 +269,8 @@ interface System {
   /** The agent's service time per delivery (the delivery hop's log), Dapr only. */
   readonly deliveryDurations: () => ReadonlyArray<number>
   readonly reset: () => void
+  /** The processes of the path besides this one (CPU accounting), by role. */
+  readonly pids: () => Record<string, number>
 }
 
 /** Wraps the publisher to note when the relay handed each event over. */
@@ -327,6 +332,7 @@ const startOneProcess = async (serverUrl: string): Promise<System> => {
       publishedAt.clear()
       durations.length = 0
     },
+    pids: () => ({}),
   }
 }
 
@@ -341,13 +347,22 @@ const startDapr = async (serverUrl: string, partitions: number): Promise<System>
       LOG_LEVEL: "warn",
       MIGRATE_ON_START: "false",
       AGENT_SUGGESTIONS_PER_HOUR: "1000000",
+      ...(agentNodeOptions ? { NODE_OPTIONS: agentNodeOptions } : {}),
     },
   })
   const found = ensureGoTools()
   if (!("tools" in found)) throw new Error(`the Dapr parts need daprd and kfake: ${found.skip}`)
   const { tools } = found
   const dir = mkdtempSync(join(tmpdir(), "bench-dapr-"))
-  const kfake = await startKfake({ binary: tools.kfake, dataDir: join(dir, "kfake"), partitions })
+  // Without an fsync per produce, as a Kafka broker runs (the drills' kfake fsyncs each one, for its SIGKILL drill):
+  // on this machine's shared disk that fsync took the relay's publish call to 60 ms p50 and capped the relay's 8 lanes
+  // at ~130 events/s.
+  const kfake = await startKfake({
+    binary: tools.kfake,
+    dataDir: join(dir, "kfake"),
+    partitions,
+    sync: process.env.BENCH_KFAKE_SYNC === "1",
+  })
   const resources = renderDaprResources({
     helm: tools.helm,
     dir,
@@ -406,6 +421,12 @@ const startDapr = async (serverUrl: string, partitions: number): Promise<System>
       durations.length = 0
       since = Date.now()
     },
+    pids: () => ({
+      agent: agent.child.pid!,
+      "api daprd": apiSidecar.process().pid,
+      "agent daprd": agentSidecar.process().pid,
+      kfake: kfake.process().pid,
+    }),
   }
 }
 
@@ -443,6 +464,12 @@ const offer = async (system: System, rate: number, seconds: number) => {
         }),
       )
       .then((event) => committedAt.set(event.eventId, now()))
+  const database = new URL(system.url).pathname.slice(1)
+  const cpuBefore = new Map<string, number>()
+  for (const [role, pid] of Object.entries(system.pids())) cpuBefore.set(role, processCpuSeconds(pid) ?? 0)
+  const pgBefore = new Map(backendPids(database).map((pid) => [pid, processCpuSeconds(pid) ?? 0]))
+  const selfBefore = process.cpuUsage()
+  const machineBefore = machineCpuSeconds()
   const started = now()
   const writes: Array<Promise<unknown>> = []
   for (let i = 0; i < total; i++) {
@@ -465,6 +492,20 @@ const offer = async (system: System, rate: number, seconds: number) => {
     if (handled.length >= total) break
     await sleep(100)
   }
+  // Cores each part used from the first write until everything was handled (or the wait gave up).
+  const wall = (now() - started) / 1000
+  const cores: Record<string, number> = {}
+  for (const [role, pid] of Object.entries(system.pids()))
+    cores[role] = ((processCpuSeconds(pid) ?? 0) - (cpuBefore.get(role) ?? 0)) / wall
+  const self = process.cpuUsage(selfBefore)
+  cores["bench process (writer, relay, tap)"] = (self.user + self.system) / 1e6 / wall
+  cores["postgres (this database)"] =
+    backendPids(database).reduce(
+      (sum, pid) => sum + ((processCpuSeconds(pid) ?? 0) - (pgBefore.get(pid) ?? 0)),
+      0,
+    ) / wall
+  const machineAfter = machineCpuSeconds()
+  cores["machine (all users)"] = (machineAfter.busy - machineBefore.busy) / wall
   await writer.dispose()
   // Clean up for the next step (row deletes: a TRUNCATE would deadlock with a relay batch still committing).
   await admin(system.url, (sql) =>
@@ -499,6 +540,7 @@ const offer = async (system: System, rate: number, seconds: number) => {
     offered: total,
     committedPerSecond: total / writeSeconds,
     delivered: latencies.length,
+    cores,
     ...summary(latencies),
     stages: {
       relayPickup: summary(pickup),
@@ -541,7 +583,10 @@ const formatStep = (label: string, s: Step) =>
   (s.stages.publishToDelivery.n > 0
     ? `, pickup → delivery attempt ${ms(s.stages.publishToDelivery.p50)}/${ms(s.stages.publishToDelivery.p95)} ms` +
       `, agent service time per delivery ${ms(s.stages.deliveryService.p50)}/${ms(s.stages.deliveryService.p95)} ms`
-    : "")
+    : "") +
+  `\n  ${"".padEnd(12)} cores used: ${Object.entries(s.cores)
+    .map(([role, c]) => `${role} ${c.toFixed(2)}`)
+    .join(", ")}`
 
 // --- main -------------------------------------------------------------------------------------------------------
 

@@ -18,8 +18,8 @@ export interface Kfake {
 
 /**
  * kfake (scripts/kfake), a Kafka-protocol broker, on a free loopback port with SASL SCRAM-SHA-512 and a data
- * directory, so a stop and start keeps what a real broker keeps. Every produce is fsynced (-sync): a SIGKILL loses
- * nothing the broker acknowledged.
+ * directory, so a stop and start keeps what a real broker keeps. Every produce is fsynced (-sync) unless `sync` is
+ * false: a SIGKILL loses nothing the broker acknowledged.
  */
 export const startKfake = async (options: {
   readonly binary: string
@@ -28,6 +28,12 @@ export const startKfake = async (options: {
   readonly username?: string
   readonly password?: string
   readonly partitions?: number
+  /**
+   * fsync every produce before acknowledging it (default true: the drills SIGKILL the broker and count on it). A
+   * Kafka broker does not (it leaves flushing to the OS and relies on replication), so a benchmark of the event
+   * path passes false.
+   */
+  readonly sync?: boolean
   /** kfake's own log on its output (none, error, warn, info, debug); warn by default. */
   readonly logLevel?: string
 }): Promise<Kfake> => {
@@ -52,7 +58,7 @@ export const startKfake = async (options: {
         String(options.partitions ?? 3),
         "-data-dir",
         dataDir,
-        "-sync",
+        ...(options.sync === false ? [] : ["-sync"]),
         "-log-level",
         options.logLevel ?? "warn",
       ],
