@@ -190,7 +190,10 @@ describe("quick add through the API", () => {
       { numRuns: 60 },
     )
     const after = await workSteps()
-    expect(after.requests - before.requests).toBeGreaterThanOrEqual(requests)
-    expect(after.withinBudget - before.withinBudget).toBe(after.requests - before.requests)
+    // a text with no date word spends no calendar step and is not recorded, so at most one sample per request
+    const recorded = after.requests - before.requests
+    expect(recorded).toBeGreaterThan(0)
+    expect(recorded).toBeLessThanOrEqual(requests)
+    expect(after.withinBudget - before.withinBudget).toBe(recorded)
   }, 120_000)
 })
