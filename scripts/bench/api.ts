@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto"
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
-import { cpus, tmpdir, totalmem } from "node:os"
+import { cpus, loadavg, tmpdir, totalmem } from "node:os"
 import { join } from "node:path"
 import { signUp } from "@todo/testkit"
 import { type CpuShare, formatProfile, measureCpu, summariseProfile } from "./support/cpu.ts"
@@ -44,6 +44,13 @@ const PROFILE = flag("profile")
  */
 const NODE_OPTIONS = arg("node-options") ?? "--max-semi-space-size=16"
 const FLOOR = !flag("no-floor")
+/**
+ * `--baseline=DIR`: also run the server from DIR (another checkout, e.g. `git archive <ref> | tar -x -C DIR` with
+ * node_modules linked, its `@todo/*` pointing into DIR), interleaved with this tree round by round (`--repeat`
+ * rounds, the order alternating: base, this, this, base, …), each run on a fresh copy of the seeded database; the
+ * summary compares medians. On a shared machine that is the before/after that load drift hits alike.
+ */
+const BASELINE = arg("baseline")
 const USERS = 100
 const TASKS = 10_000
 const OPEN_LOOP_CONNECTIONS = 100
@@ -201,6 +208,8 @@ interface Measured {
 
 interface OpResult {
   readonly op: Operation
+  /** Server CPU (ms) per 2xx answer in the open-loop run. */
+  readonly cpuMsPerRequest: number
   readonly open: OpenLoopResult & Measured
   readonly sat: SaturationResult & Measured
   readonly repeats: number
@@ -230,6 +239,7 @@ const runOperation = async (
   server: Running,
   db: Database,
   users: ReadonlyArray<User>,
+  repeat: number,
 ): Promise<OpResult> => {
   await exec(db.url, "VACUUM ANALYZE tasks, outbox, session")
   const requests = await requestsFor(op, db, users)
@@ -247,7 +257,7 @@ const runOperation = async (
   await settle(db)
   const opens: Array<OpenLoopResult & Measured> = []
   const sats: Array<SaturationResult & Measured> = []
-  for (let r = 0; r < REPEAT; r++) {
+  for (let r = 0; r < repeat; r++) {
     let sampling = sampleActivity(db.url, db.name)
     const open = await measured(server, db, () =>
       openLoop({
@@ -273,9 +283,11 @@ const runOperation = async (
   }
   const rssMaxMiB = rssMax()
   log(`  ${op.padEnd(8)} server RSS: at most ${rssMaxMiB.toFixed(0)} MiB during ${op}`)
+  const open = byMedian(opens, (o) => o.latency.p95)
   return {
     op,
-    open: byMedian(opens, (o) => o.latency.p95),
+    cpuMsPerRequest: (open.cpu.server * open.seconds * 1000) / Math.max(1, open.ok),
+    open,
     sat: byMedian(sats, (s) => s.throughput),
     repeats: requests.repeats(),
     rssMaxMiB,
@@ -339,18 +351,35 @@ const formatSat = (s: SaturationResult & Measured) =>
   `saturation ${s.connections} connections ${s.seconds} s: ${int(s.throughput)} req/s (2xx), non-2xx ${s.non2xx}, ` +
   `errors ${s.errors}, p50 ${s.latency.p50} ms, p99 ${s.latency.p99} ms\n           ${cpuText(s.cpu)}; ${s.commitsPerRequest.toFixed(2)} commits/request`
 
-const runMode = async (mode: Mode, seed: Database, serverUrl: string, users: ReadonlyArray<User>) => {
+interface Variant {
+  readonly label: string
+  /** The checkout the server runs from; undefined = this one. */
+  readonly root?: string | undefined
+}
+const THIS_TREE: Variant = { label: "this tree" }
+
+const runMode = async (
+  mode: Mode,
+  seed: Database,
+  serverUrl: string,
+  users: ReadonlyArray<User>,
+  variant: Variant = THIS_TREE,
+  repeat = REPEAT,
+) => {
   const db = await cloneDatabase(serverUrl, seed, `api_${mode}`)
   const profileDir = PROFILE ? mkdtempSync(join(tmpdir(), "todo-bench-prof-")) : undefined
-  const server = await startServer(mode, db, { nodeOptions: NODE_OPTIONS, profileDir })
+  const server = await startServer(mode, db, { nodeOptions: NODE_OPTIONS, profileDir, root: variant.root })
   log(
-    `\n${mode === "api" ? "API alone: packages/api/src/main.ts + stub Dapr sidecar (relay publishes, no agents)" : "one process: packages/app/src/main.ts (API + relay + in-process bus + agents)"}; pid ${server.pid}${NODE_OPTIONS ? `; node ${NODE_OPTIONS}` : ""}`,
+    `\n${mode === "api" ? "API alone: packages/api/src/main.ts + stub Dapr sidecar (relay publishes, no agents)" : "one process: packages/app/src/main.ts (API + relay + in-process bus + agents)"}; ${variant.label}${variant.root ? ` (${variant.root})` : ""}; pid ${server.pid}${NODE_OPTIONS ? `; node ${NODE_OPTIONS}` : ""}; load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
   )
   try {
     await settle(db) // the app's start-up sweep and its events
-    log(`  server RSS after start-up: ${memory(server.pid).rssMiB.toFixed(0)} MiB`)
+    const restMiB = memory(server.pid).rssMiB
+    log(`  server RSS after start-up: ${restMiB.toFixed(0)} MiB`)
     const results: Array<OpResult> = []
-    for (const op of OPS) results.push(await runOperation(op, server, db, users))
+    for (const op of OPS) results.push(await runOperation(op, server, db, users, repeat))
     const mem = memory(server.pid)
     log(
       `  server memory: peak RSS (VmHWM) ${mem.peakMiB.toFixed(0)} MiB, RSS now ${mem.rssMiB.toFixed(0)} MiB; ` +
@@ -363,7 +392,7 @@ const runMode = async (mode: Mode, seed: Database, serverUrl: string, users: Rea
     log(`  rows at the end: ${int(counts!.tasks)} tasks, ${int(counts!.outbox)} outbox events`)
     for (const r of results)
       if (r.repeats > 0) log(`  note: complete ran out of open tasks; ${r.repeats} requests re-completed one`)
-    return { mode, results, mem }
+    return { mode, variant, results, mem, restMiB }
   } finally {
     await server.stop()
     await db.drop()
@@ -461,6 +490,10 @@ const main = async () => {
     const users = await signUpUsers(seeder.url).finally(() => seeder.stop())
     await seedTasks(seed.url, users)
     log(`data: ${USERS} users (signed up through the API), ${int(TASKS)} tasks (seeded with SQL)`)
+    if (BASELINE !== undefined) {
+      await compare(seed, server.url, users, { label: "baseline", root: BASELINE })
+      return
+    }
     const modes: Array<Awaited<ReturnType<typeof runMode>>> = []
     for (const mode of MODES) modes.push(await runMode(mode, seed, server.url, users))
     const floors = FLOOR ? await runFloor(seed, server.url) : new Map<Operation, Floor>()
@@ -472,6 +505,66 @@ const main = async () => {
   log(
     `\n(api benchmark took ${((Date.now() - started) / 1000).toFixed(0)} s; run ${randomUUID().slice(0, 8)})`,
   )
+}
+
+type ModeRun = Awaited<ReturnType<typeof runMode>>
+
+/** Baseline against this tree, `REPEAT` rounds each, interleaved; prints the medians side by side. */
+const compare = async (seed: Database, serverUrl: string, users: ReadonlyArray<User>, baseline: Variant) => {
+  for (const mode of MODES) {
+    const runs = new Map<string, Array<ModeRun>>([
+      [baseline.label, []],
+      [THIS_TREE.label, []],
+    ])
+    for (let round = 0; round < REPEAT; round++) {
+      const order = round % 2 === 0 ? [baseline, THIS_TREE] : [THIS_TREE, baseline]
+      for (const v of order) runs.get(v.label)!.push(await runMode(mode, seed, serverUrl, users, v, 1))
+    }
+    log(`\ncomparison, ${mode}: medians of ${REPEAT} interleaved rounds [range]`)
+    const cell = (xs: ReadonlyArray<number>, f: (x: number) => string) => {
+      const sorted = [...xs].sort((a, b) => a - b)
+      return `${f(sorted[Math.floor((sorted.length - 1) / 2)]!)} [${f(sorted[0]!)}–${f(sorted[sorted.length - 1]!)}]`
+    }
+    const mib = (x: number) => x.toFixed(0)
+    for (const [label, rs] of runs) {
+      log(
+        `  ${label.padEnd(10)} RSS at rest ${cell(
+          rs.map((r) => r.restMiB),
+          mib,
+        )} MiB, peak ${cell(
+          rs.map((r) => r.mem.peakMiB),
+          mib,
+        )} MiB`,
+      )
+      for (const op of OPS) {
+        const res = rs.map((r) => r.results.find((x) => x.op === op)!)
+        log(
+          `    ${op.padEnd(8)} ${RATE}/s: achieved ${cell(
+            res.map((r) => r.open.achievedRate),
+            int,
+          )}/s, p50 ${cell(
+            res.map((r) => r.open.latency.p50),
+            ms,
+          )} ms, p95 ${cell(
+            res.map((r) => r.open.latency.p95),
+            ms,
+          )} ms, server CPU ${cell(
+            res.map((r) => r.cpuMsPerRequest),
+            (x) => x.toFixed(3),
+          )} ms/request, commits/request ${cell(
+            res.map((r) => r.open.commitsPerRequest),
+            (x) => x.toFixed(2),
+          )}; saturation ${cell(
+            res.map((r) => r.sat.throughput),
+            int,
+          )}/s; peak RSS during ${cell(
+            res.map((r) => r.rssMaxMiB),
+            mib,
+          )} MiB`,
+        )
+      }
+    }
+  }
 }
 
 const summarise = (

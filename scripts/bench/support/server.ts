@@ -2,9 +2,9 @@
 // sidecar that answers 204 (dapr-stub.ts), `app` is packages/app/src/main.ts (the one-process mode).
 import { type ChildProcess, spawn } from "node:child_process"
 import { randomBytes } from "node:crypto"
-import { join } from "node:path"
+import { join, relative } from "node:path"
 import { freePort } from "@todo/runtime/EmbeddedPostgres"
-import { startService } from "@todo/testkit"
+import { REPO_ROOT, startService } from "@todo/testkit"
 import { Effect } from "effect"
 import type { Database } from "./postgres.ts"
 
@@ -40,11 +40,20 @@ const startStub = async () => {
 export const startServer = async (
   mode: Mode,
   db: Database,
-  options: { readonly nodeOptions: string; readonly profileDir?: string | undefined },
+  options: {
+    readonly nodeOptions: string
+    readonly profileDir?: string | undefined
+    /**
+     * Another checkout to run the server from (`--baseline=DIR` in api.ts: an extracted git ref with its own
+     * node_modules/@todo links), instead of this one. The database schema stays this tree's.
+     */
+    readonly root?: string | undefined
+  },
 ): Promise<Running> => {
   const stub = mode === "api" ? await startStub() : undefined
   const service = await startService({
-    script: SCRIPTS[mode],
+    // startService resolves the script against this repository's root.
+    script: options.root ? relative(REPO_ROOT, join(options.root, SCRIPTS[mode])) : SCRIPTS[mode],
     port: await Effect.runPromise(freePort),
     env: {
       DATABASE_URL: db.url,
