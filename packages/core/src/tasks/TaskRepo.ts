@@ -2,7 +2,7 @@ import type { ListTasksQuery, Priority, RepeatFrom, Task } from "@todo/contracts
 import { Context, Effect, Layer, Option } from "effect"
 import { SqlClient } from "effect/sql/SqlClient"
 import type { SqlError } from "effect/sql/SqlError"
-import type { Fragment } from "effect/sql/Statement"
+import type { Fragment, Statement } from "effect/sql/Statement"
 import { decodeCursor, pageOf, UuidId } from "../Cursor.ts"
 import type { InvalidCursor } from "../Errors.ts"
 import { sortPlan, toPrefixTsQuery } from "./TaskQuery.ts"
@@ -32,6 +32,8 @@ export class TaskRepo extends Context.Service<
   TaskRepo,
   {
     readonly insert: (userId: string, id: string, fields: TaskFields) => Effect.Effect<Task, SqlError>
+    /** The INSERT of `insert`, not run (`RETURNING` the row): for a statement that writes its event too. */
+    readonly insertStatement: (userId: string, id: string, fields: TaskFields) => Statement<TaskRow>
     readonly find: (userId: string, id: string) => Effect.Effect<Option.Option<Task>, SqlError>
     /** Locks the row for the rest of the transaction (concurrent changes to one task queue up). */
     readonly findForUpdate: (userId: string, id: string) => Effect.Effect<Option.Option<Task>, SqlError>
@@ -58,13 +60,15 @@ export class TaskRepo extends Context.Service<
       // query text) under TaskService's span. A second span per call cost ~25 µs of CPU on every request with
       // tracing on and told nothing the SQL span does not.
 
-      const insert = Effect.fnUntraced(function* (userId: string, id: string, f: TaskFields) {
-        const [row] = yield* sql<TaskRow>`
+      const insertStatement = (userId: string, id: string, f: TaskFields) => sql<TaskRow>`
           INSERT INTO tasks (id, user_id, title, description, priority, due_date, remind_at, recurrence,
                              repeat_from, tags)
           VALUES (${id}, ${userId}, ${f.title}, ${f.description}, ${f.priority}, ${f.dueDate}, ${f.remindAt},
                   ${f.recurrence}, ${f.repeatFrom}, ${f.tags as Array<string>})
           RETURNING ${columns}`
+
+      const insert = Effect.fnUntraced(function* (userId: string, id: string, f: TaskFields) {
+        const [row] = yield* insertStatement(userId, id, f)
         return toTask(row!)
       })
 
@@ -174,7 +178,7 @@ export class TaskRepo extends Context.Service<
           WHERE user_id = ${userId} GROUP BY tag ORDER BY count DESC, tag`
       })
 
-      return TaskRepo.of({ insert, find, findForUpdate, update, remove, list, tags })
+      return TaskRepo.of({ insert, insertStatement, find, findForUpdate, update, remove, list, tags })
     }),
   )
 }

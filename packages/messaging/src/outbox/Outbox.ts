@@ -4,7 +4,7 @@ import { CorrelationId } from "@todo/runtime/http/RequestContext"
 import { Clock, Context, Effect, Layer } from "effect"
 import { SqlClient } from "effect/sql/SqlClient"
 import type { SqlError } from "effect/sql/SqlError"
-import type { Fragment } from "effect/sql/Statement"
+import type { Fragment, Statement } from "effect/sql/Statement"
 import { currentTraceContext, type TraceContext } from "../TraceContext.ts"
 import { type OutboxRow, OutboxTable } from "./OutboxRow.ts"
 
@@ -34,6 +34,16 @@ export class Outbox extends Context.Service<
   Outbox,
   {
     readonly append: (event: NewTaskEvent) => Effect.Effect<TaskEvent, SqlError>
+    /**
+     * Runs `change` (one data-modifying statement with `RETURNING`, e.g. a task's INSERT) and appends the event
+     * in the same statement (`WITH changed AS (change), appended AS (INSERT INTO outbox …) SELECT * FROM
+     * changed`), the user's lock taken in it as in `append`. Outside a transaction that statement is one
+     * round trip and one commit (no BEGIN, no COMMIT), and still atomic. Answers `change`'s rows.
+     */
+    readonly appendWith: <Row extends object>(
+      event: NewTaskEvent,
+      change: Statement<Row>,
+    ) => Effect.Effect<{ readonly event: TaskEvent; readonly rows: ReadonlyArray<Row> }, SqlError>
     readonly lockUser: (userId: string) => Effect.Effect<void, SqlError>
     /**
      * Locks several users at once, in one fixed order. Every writer takes its users' locks *before* it touches a
@@ -84,11 +94,13 @@ export class Outbox extends Context.Service<
       })
 
       /** INSERT … SELECT from the lock: the lock is held before the identity default draws the row's id. */
-      const insert = (event: TaskEvent, trace: TraceContext, onConflict?: Fragment) =>
-        OutboxTable.insert(sql, [rowOf(event, trace)], {
+      const insertStatement = (event: TaskEvent, trace: TraceContext, onConflict?: Fragment) =>
+        OutboxTable.insertStatement(sql, [rowOf(event, trace)], {
           join: sql`(${userLock(event.userId)}) AS locked`,
           ...(onConflict ? { tail: onConflict } : {}),
         })
+      const insert = (event: TaskEvent, trace: TraceContext, onConflict?: Fragment) =>
+        insertStatement(event, trace, onConflict).pipe(Effect.flatMap((statement) => statement))
 
       const stamp = (event: NewTaskEvent) =>
         Effect.gen(function* () {
@@ -107,6 +119,20 @@ export class Outbox extends Context.Service<
         yield* insert(stamped, yield* currentTraceContext)
         yield* Effect.annotateCurrentSpan({ "event.type": stamped.eventType, "event.id": stamped.eventId })
         return stamped
+      })
+
+      // The same span name as `append`: it is the append (the relay's publish continues this span's context).
+      const appendWith = Effect.fn("Outbox.append")(function* <Row extends object>(
+        event: NewTaskEvent,
+        change: Statement<Row>,
+      ) {
+        const stamped = yield* stamp(event)
+        const appended = yield* insertStatement(stamped, yield* currentTraceContext)
+        const rows = yield* sql<Row>`
+          WITH changed AS (${change}), appended AS (${appended})
+          SELECT * FROM changed`
+        yield* Effect.annotateCurrentSpan({ "event.type": stamped.eventType, "event.id": stamped.eventId })
+        return { event: stamped, rows }
       })
 
       const appendMany = Effect.fn("Outbox.appendMany")(function* (events: ReadonlyArray<NewTaskEvent>) {
@@ -131,7 +157,7 @@ export class Outbox extends Context.Service<
         )
         yield* Effect.annotateCurrentSpan({ "event.type": event.eventType, "event.id": event.eventId })
       })
-      return Outbox.of({ append, appendMany, lockUser, lockUsers, requeue })
+      return Outbox.of({ append, appendWith, appendMany, lockUser, lockUsers, requeue })
     }),
   )
 }

@@ -1,6 +1,6 @@
 import { assert, layer } from "@effect/vitest"
 import { TestDatabaseLive } from "@todo/testkit"
-import { Effect, Layer, Tracer } from "effect"
+import { Deferred, Effect, Layer, Tracer } from "effect"
 import { SqlClient } from "effect/sql/SqlClient"
 import { Outbox } from "../../src/outbox/Outbox.ts"
 import { newUserId } from "./support.ts"
@@ -58,6 +58,89 @@ layer(Outbox.layer.pipe(Layer.provideMerge(TestDatabaseLive(2))))("Outbox", (it)
         assert.deepStrictEqual(yield* rows, pending)
         const [stored] = yield* sql<{ payload: unknown }>`SELECT payload FROM outbox`
         assert.deepStrictEqual(stored!.payload, event)
+      }),
+  )
+
+  it.effect(
+    "appendWith writes the change and its event in one statement: both or neither, the change's rows answered",
+    () =>
+      Effect.gen(function* () {
+        const sql = yield* SqlClient
+        const outbox = yield* Outbox
+        yield* sql`CREATE TABLE IF NOT EXISTS outbox_with_change (id uuid PRIMARY KEY, n int CHECK (n > 0))`
+        const user = newUserId()
+        const event = (taskId: string) => ({ eventType: "tasks.deleted", taskId, userId: user }) as const
+        const id = newUserId()
+        const { event: written, rows: changed } = yield* outbox.appendWith(
+          event(id),
+          sql<{ id: string; n: number }>`INSERT INTO outbox_with_change VALUES (${id}, 1) RETURNING id, n`,
+        )
+        assert.deepStrictEqual(changed, [{ id, n: 1 }])
+        const [stored] = yield* sql<{ payload: unknown }>`SELECT payload FROM outbox WHERE user_id = ${user}`
+        assert.deepStrictEqual(stored!.payload, written)
+
+        // The change fails (the CHECK): the event is not written either.
+        const failed = newUserId()
+        const result = yield* outbox
+          .appendWith(event(failed), sql`INSERT INTO outbox_with_change VALUES (${failed}, 0) RETURNING id`)
+          .pipe(Effect.result)
+        assert.strictEqual(result._tag, "Failure")
+        const left = yield* sql<{ n: number }>`
+          SELECT count(*)::int AS n FROM outbox WHERE user_id = ${user} AND task_id = ${failed}`
+        assert.strictEqual(left[0]!.n, 0)
+      }),
+  )
+
+  it.effect(
+    "appendWith takes the user's lock: it waits for a transaction holding it, and its event comes after",
+    () =>
+      Effect.gen(function* () {
+        const sql = yield* SqlClient
+        const outbox = yield* Outbox
+        yield* sql`CREATE TABLE IF NOT EXISTS outbox_with_change (id uuid PRIMARY KEY, n int CHECK (n > 0))`
+        // Both of the pool's connections open before the race: one opened under the test clock would wait for
+        // time that does not pass.
+        yield* Effect.all([sql`SELECT pg_sleep(0.05)`, sql`SELECT pg_sleep(0.05)`], { concurrency: 2 })
+        const user = newUserId()
+        const holding = yield* Deferred.make<void>()
+        const finished: Array<string> = []
+        const first = newUserId()
+        const second = newUserId()
+        // The holder takes the lock, waits until the writer is seen waiting on a lock (polled on its own connection, one
+        // round trip after another, at most 20 000 times: were appendWith not to lock, the writer would have
+        // finished long before), then appends and commits.
+        const waiting = sql<{ n: number }>`
+        SELECT count(*)::int AS n FROM pg_stat_activity
+        WHERE datname = current_database() AND wait_event_type = 'Lock'`.pipe(
+          Effect.repeat({ until: (rows) => rows[0]!.n > 0, times: 20_000 }),
+        )
+        const holder = sql
+          .withTransaction(
+            Effect.gen(function* () {
+              yield* outbox.lockUser(user)
+              yield* Deferred.succeed(holding, undefined)
+              yield* waiting
+              yield* outbox.append({ eventType: "tasks.deleted", taskId: first, userId: user })
+            }),
+          )
+          .pipe(Effect.andThen(Effect.sync(() => finished.push("holder"))))
+        const writer = Deferred.await(holding).pipe(
+          Effect.andThen(
+            outbox.appendWith(
+              { eventType: "tasks.deleted", taskId: second, userId: user },
+              sql`INSERT INTO outbox_with_change VALUES (${second}, 1) RETURNING id`,
+            ),
+          ),
+          Effect.andThen(Effect.sync(() => finished.push("writer"))),
+        )
+        yield* Effect.all([holder, writer], { concurrency: "unbounded" })
+        assert.deepStrictEqual(finished, ["holder", "writer"])
+        const order = yield* sql<{ task_id: string }>`
+        SELECT task_id::text FROM outbox WHERE user_id = ${user} ORDER BY id`
+        assert.deepStrictEqual(
+          order.map((r) => r.task_id),
+          [first, second],
+        )
       }),
   )
 })

@@ -59,6 +59,24 @@ export const SqlTable = <M extends TableModel>(name: string, model: M) => {
   const list = (fields: Schema.Struct.Fields) => Object.keys(fields).map(snakeCase).join(", ")
   const insertColumns = list(model.insert.fields)
 
+  const insertStatement = (
+    sql: SqlClient,
+    values: ReadonlyArray<M["insert"]["Type"]>,
+    options: { readonly join?: Fragment; readonly tail?: Fragment } = {},
+  ) =>
+    Effect.forEach(values, (v) => encodeInsert(v)).pipe(
+      Effect.orDie,
+      Effect.map((encoded) => {
+        const columns = sql.literal(insertColumns)
+        const rows = sql`jsonb_populate_recordset(NULL::${sql(name)}, ${JSON.stringify(encoded)}::jsonb)`
+        const join = options.join === undefined ? sql`` : sql`, ${options.join}`
+        return sql`
+          INSERT INTO ${sql(name)} (${columns})
+          SELECT ${columns} FROM ${rows} WITH ORDINALITY AS given ${join}
+          ORDER BY given.ordinality ${options.tail ?? sql``}`
+      }),
+    )
+
   const decode = (value: unknown): Effect.Effect<M["Type"]> =>
     decodeRow(value).pipe(
       Effect.mapError((e) => new Error(`a ${name} row does not match its model: ${e.message}`)),
@@ -90,17 +108,8 @@ export const SqlTable = <M extends TableModel>(name: string, model: M) => {
       values: ReadonlyArray<M["insert"]["Type"]>,
       options: { readonly join?: Fragment; readonly tail?: Fragment } = {},
     ): Effect.Effect<ReadonlyArray<unknown>, SqlError> =>
-      Effect.forEach(values, (v) => encodeInsert(v)).pipe(
-        Effect.orDie,
-        Effect.flatMap((encoded) => {
-          const columns = sql.literal(insertColumns)
-          const rows = sql`jsonb_populate_recordset(NULL::${sql(name)}, ${JSON.stringify(encoded)}::jsonb)`
-          const join = options.join === undefined ? sql`` : sql`, ${options.join}`
-          return sql`
-            INSERT INTO ${sql(name)} (${columns})
-            SELECT ${columns} FROM ${rows} WITH ORDINALITY AS given ${join}
-            ORDER BY given.ordinality ${options.tail ?? sql``}`
-        }),
-      ),
+      insertStatement(sql, values, options).pipe(Effect.flatMap((statement) => statement)),
+    /** The same INSERT as `insert`, not run: to be part of a larger statement (a `WITH` item). */
+    insertStatement,
   }
 }
