@@ -4,9 +4,7 @@ import { dirname } from "node:path"
 import { PgClient } from "@effect/sql-pg"
 import { isEmailAddress, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, type User } from "@todo/contracts"
 import { InvalidField } from "@todo/core/Errors"
-import { betterAuth } from "better-auth"
-import { APIError } from "better-auth/api"
-import { bearer } from "better-auth/plugins"
+import type { APIError } from "better-auth/api"
 import { Clock, Config, Context, Effect, Layer, Option, Redacted, Schema } from "effect"
 import { SqlClient } from "effect/sql/SqlClient"
 import pg from "pg"
@@ -124,42 +122,66 @@ export class AuthService extends Context.Service<
         }),
         (p) => Effect.promise(() => p.end()),
       )
-      const auth = betterAuth({
-        database: pool,
-        secret: Redacted.value(config.secret),
-        baseURL: config.baseURL,
-        emailAndPassword: {
-          enabled: true,
-          minPasswordLength: PASSWORD_MIN_LENGTH,
-          maxPasswordLength: PASSWORD_MAX_LENGTH,
-        },
-        // The contract's email rule, on every account Better Auth creates (its own check is the same pattern).
-        databaseHooks: {
-          user: {
-            create: {
-              before: async (user) => {
-                if (!isEmailAddress(user.email)) {
-                  throw APIError.from("BAD_REQUEST", { code: "INVALID_EMAIL", message: "Invalid email" })
-                }
+      // Better Auth only signs up, in and out (authenticate below is our own lookup): its modules (about 27 MiB of
+      // resident memory once loaded, 10 MiB of it live heap) are loaded on the first of those, not at start-up.
+      const loadAuth = Effect.promise(async () => {
+        const [{ betterAuth }, { APIError }, { bearer }] = await Promise.all([
+          import("better-auth"),
+          import("better-auth/api"),
+          import("better-auth/plugins"),
+        ])
+        return { auth: makeAuth(betterAuth, APIError, bearer), APIError }
+      })
+      const makeAuth = (
+        betterAuth: typeof import("better-auth").betterAuth,
+        APIError: typeof import("better-auth/api").APIError,
+        bearer: typeof import("better-auth/plugins").bearer,
+      ) =>
+        betterAuth({
+          database: pool,
+          secret: Redacted.value(config.secret),
+          baseURL: config.baseURL,
+          emailAndPassword: {
+            enabled: true,
+            minPasswordLength: PASSWORD_MIN_LENGTH,
+            maxPasswordLength: PASSWORD_MAX_LENGTH,
+          },
+          // The contract's email rule, on every account Better Auth creates (its own check is the same pattern).
+          databaseHooks: {
+            user: {
+              create: {
+                before: async (user) => {
+                  if (!isEmailAddress(user.email)) {
+                    throw APIError.from("BAD_REQUEST", { code: "INVALID_EMAIL", message: "Invalid email" })
+                  }
+                },
               },
             },
           },
-        },
-        session: { expiresIn: SESSION_DAYS * 24 * 3600, updateAge: 24 * 3600 },
-        plugins: [bearer()],
-        // Our own limiter guards sign-in/up per IP and per account (RateLimiter.ts).
-        rateLimit: { enabled: false },
-        advanced: { database: { generateId: "uuid" } },
-        telemetry: { enabled: false },
-        logger: { disabled: true },
-      })
+          session: { expiresIn: SESSION_DAYS * 24 * 3600, updateAge: 24 * 3600 },
+          plugins: [bearer()],
+          // Our own limiter guards sign-in/up per IP and per account (RateLimiter.ts).
+          rateLimit: { enabled: false },
+          advanced: { database: { generateId: "uuid" } },
+          telemetry: { enabled: false },
+          logger: { disabled: true },
+        })
+      const betterAuth = yield* Effect.cached(loadAuth)
 
       // 0 turns the cache off; the default keeps a revoked token usable on other replicas for at most 5 s.
       const sessionCacheMs = yield* Config.Int("AUTH_SESSION_CACHE_MS").pipe(Config.withDefault(5_000))
       const sessions = makeSessionCache<AuthenticatedUser>({ ttlMs: sessionCacheMs, capacity: 10_000 })
 
-      const call = <A>(f: () => Promise<A>) =>
-        Effect.tryPromise({ try: f, catch: (cause) => cause }).pipe(Effect.withSpan("better-auth"))
+      type Loaded = Effect.Success<typeof loadAuth>
+      const call = <A>(f: (loaded: Loaded) => Promise<A>) =>
+        Effect.flatMap(betterAuth, (loaded) =>
+          Effect.tryPromise({ try: () => f(loaded), catch: (cause) => cause }),
+        ).pipe(Effect.withSpan("better-auth"))
+      /** Better Auth's own refusal (its module is loaded: only a call through it can fail with one). */
+      const apiError = (cause: unknown) =>
+        Effect.map(betterAuth, ({ APIError }) =>
+          cause instanceof APIError ? (cause as APIError) : undefined,
+        )
 
       const emailExists = (email: string) =>
         sql<{ n: number }>`SELECT count(*)::int AS n FROM "user" WHERE email = ${email.toLowerCase()}`.pipe(
@@ -172,32 +194,37 @@ export class AuthService extends Context.Service<
         cause: unknown,
         email: string,
       ): Effect.Effect<EmailTaken | InvalidField | AuthFailure> => {
-        const code = cause instanceof APIError ? cause.body?.code : undefined
-        switch (code) {
-          case "USER_ALREADY_EXISTS":
-          case "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL":
-            return Effect.succeed(new EmailTaken())
-          case "INVALID_EMAIL":
-            return Effect.succeed(
-              new InvalidField({ field: "body.email", message: "Expected an email address" }),
-            )
-          case "INVALID_PASSWORD":
-          case "PASSWORD_TOO_SHORT":
-          case "PASSWORD_TOO_LONG":
-            return Effect.succeed(
-              new InvalidField({
-                field: "body.password",
-                message: `Expected ${PASSWORD_MIN_LENGTH}–${PASSWORD_MAX_LENGTH} characters`,
-              }),
-            )
-          case "FAILED_TO_CREATE_USER":
-            // Two sign-ups with one address at once: the database's unique email decided for the other one.
-            return Effect.map(emailExists(email), (exists) =>
-              exists ? new EmailTaken() : new AuthFailure({ cause }),
-            )
-          default:
-            return Effect.succeed(new AuthFailure({ cause }))
-        }
+        return Effect.flatMap(
+          apiError(cause),
+          (refusal): Effect.Effect<EmailTaken | InvalidField | AuthFailure> => {
+            const code = refusal?.body?.code
+            switch (code) {
+              case "USER_ALREADY_EXISTS":
+              case "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL":
+                return Effect.succeed(new EmailTaken())
+              case "INVALID_EMAIL":
+                return Effect.succeed(
+                  new InvalidField({ field: "body.email", message: "Expected an email address" }),
+                )
+              case "INVALID_PASSWORD":
+              case "PASSWORD_TOO_SHORT":
+              case "PASSWORD_TOO_LONG":
+                return Effect.succeed(
+                  new InvalidField({
+                    field: "body.password",
+                    message: `Expected ${PASSWORD_MIN_LENGTH}–${PASSWORD_MAX_LENGTH} characters`,
+                  }),
+                )
+              case "FAILED_TO_CREATE_USER":
+                // Two sign-ups with one address at once: the database's unique email decided for the other one.
+                return Effect.map(emailExists(email), (exists) =>
+                  exists ? new EmailTaken() : new AuthFailure({ cause }),
+                )
+              default:
+                return Effect.succeed(new AuthFailure({ cause }))
+            }
+          },
+        )
       }
 
       const signUp = Effect.fn("AuthService.signUp")(function* (input: {
@@ -208,7 +235,7 @@ export class AuthService extends Context.Service<
         const weak = passwordProblem(input.password, input.email)
         if (weak !== undefined) return yield* new InvalidField({ field: "body.password", message: weak })
         const body = { email: input.email, password: input.password, name: input.name }
-        const result = yield* call(() => auth.api.signUpEmail({ body })).pipe(
+        const result = yield* call(({ auth }) => auth.api.signUpEmail({ body })).pipe(
           Effect.catch((cause) => Effect.flatMap(signUpError(cause, input.email), Effect.fail)),
         )
         if (!result.token) return yield* new AuthFailure({ cause: new Error("sign-up returned no session") })
@@ -217,18 +244,22 @@ export class AuthService extends Context.Service<
 
       const signIn = Effect.fn("AuthService.signIn")(function* (input: { email: string; password: string }) {
         const body = { email: input.email, password: input.password }
-        const result = yield* call(() => auth.api.signInEmail({ body })).pipe(
-          Effect.mapError((cause) =>
-            cause instanceof APIError && (cause.statusCode === 401 || cause.status === "UNAUTHORIZED")
-              ? new InvalidCredentials()
-              : new AuthFailure({ cause }),
+        const result = yield* call(({ auth }) => auth.api.signInEmail({ body })).pipe(
+          Effect.catch((cause) =>
+            Effect.flatMap(apiError(cause), (refusal) =>
+              Effect.fail(
+                refusal !== undefined && (refusal.statusCode === 401 || refusal.status === "UNAUTHORIZED")
+                  ? new InvalidCredentials()
+                  : new AuthFailure({ cause }),
+              ),
+            ),
           ),
         )
         return { user: toUser(result.user), token: result.token }
       })
 
       const signOut = Effect.fn("AuthService.signOut")(function* (token: string) {
-        yield* call(() =>
+        yield* call(({ auth }) =>
           auth.api.signOut({ headers: new Headers({ authorization: `Bearer ${token}` }) }),
         ).pipe(Effect.mapError((cause) => new AuthFailure({ cause })))
         // Better Auth revokes the session it resolves; make sure the raw token is gone whatever it resolved.
