@@ -51,6 +51,11 @@ const FLOOR = !flag("no-floor")
  * summary compares medians. On a shared machine that is the before/after that load drift hits alike.
  */
 const BASELINE = arg("baseline")
+/**
+ * `--baseline-node-options=…`: the baseline runs with these Node flags instead of `--node-options`' (with no
+ * `--baseline`, the baseline is this tree: a comparison of flags alone, e.g. V8's young generation size).
+ */
+const BASELINE_NODE_OPTIONS = arg("baseline-node-options")
 const USERS = 100
 const TASKS = 10_000
 const OPEN_LOOP_CONNECTIONS = 100
@@ -355,6 +360,8 @@ interface Variant {
   readonly label: string
   /** The checkout the server runs from; undefined = this one. */
   readonly root?: string | undefined
+  /** Node flags instead of NODE_OPTIONS. */
+  readonly nodeOptions?: string | undefined
 }
 const THIS_TREE: Variant = { label: "this tree" }
 
@@ -368,9 +375,10 @@ const runMode = async (
 ) => {
   const db = await cloneDatabase(serverUrl, seed, `api_${mode}`)
   const profileDir = PROFILE ? mkdtempSync(join(tmpdir(), "todo-bench-prof-")) : undefined
-  const server = await startServer(mode, db, { nodeOptions: NODE_OPTIONS, profileDir, root: variant.root })
+  const nodeOptions = variant.nodeOptions ?? NODE_OPTIONS
+  const server = await startServer(mode, db, { nodeOptions, profileDir, root: variant.root })
   log(
-    `\n${mode === "api" ? "API alone: packages/api/src/main.ts + stub Dapr sidecar (relay publishes, no agents)" : "one process: packages/app/src/main.ts (API + relay + in-process bus + agents)"}; ${variant.label}${variant.root ? ` (${variant.root})` : ""}; pid ${server.pid}${NODE_OPTIONS ? `; node ${NODE_OPTIONS}` : ""}; load average ${loadavg()
+    `\n${mode === "api" ? "API alone: packages/api/src/main.ts + stub Dapr sidecar (relay publishes, no agents)" : "one process: packages/app/src/main.ts (API + relay + in-process bus + agents)"}; ${variant.label}${variant.root ? ` (${variant.root})` : ""}; pid ${server.pid}${nodeOptions ? `; node ${nodeOptions}` : ""}; load average ${loadavg()
       .map((l) => l.toFixed(2))
       .join(" ")}`,
   )
@@ -490,8 +498,12 @@ const main = async () => {
     const users = await signUpUsers(seeder.url).finally(() => seeder.stop())
     await seedTasks(seed.url, users)
     log(`data: ${USERS} users (signed up through the API), ${int(TASKS)} tasks (seeded with SQL)`)
-    if (BASELINE !== undefined) {
-      await compare(seed, server.url, users, { label: "baseline", root: BASELINE })
+    if (BASELINE !== undefined || BASELINE_NODE_OPTIONS !== undefined) {
+      await compare(seed, server.url, users, {
+        label: "baseline",
+        root: BASELINE,
+        nodeOptions: BASELINE_NODE_OPTIONS,
+      })
       return
     }
     const modes: Array<Awaited<ReturnType<typeof runMode>>> = []
