@@ -100,7 +100,7 @@ export class Outbox extends Context.Service<
           ...(onConflict ? { tail: onConflict } : {}),
         })
       const insert = (event: TaskEvent, trace: TraceContext, onConflict?: Fragment) =>
-        insertStatement(event, trace, onConflict).pipe(Effect.flatMap((statement) => statement))
+        insertStatement(event, trace, onConflict).pipe(Effect.flatten)
 
       const stamp = (event: NewTaskEvent) =>
         Effect.gen(function* () {

@@ -108,7 +108,7 @@ export const SqlTable = <M extends TableModel>(name: string, model: M) => {
       values: ReadonlyArray<M["insert"]["Type"]>,
       options: { readonly join?: Fragment; readonly tail?: Fragment } = {},
     ): Effect.Effect<ReadonlyArray<unknown>, SqlError> =>
-      insertStatement(sql, values, options).pipe(Effect.flatMap((statement) => statement)),
+      insertStatement(sql, values, options).pipe(Effect.flatten),
     /** The same INSERT as `insert`, not run: to be part of a larger statement (a `WITH` item). */
     insertStatement,
   }
