@@ -133,16 +133,17 @@ ${auth}SELECT * FROM (
 ORDER BY sort_key DESC NULLS LAST, id DESC
 LIMIT :lim;
 `
-    // POST /api/tasks: TaskService.create (TaskRepo.insert, Outbox.append; append takes the user lock in its own statement).
-    // Ids are made inside the statements (the API makes them in JavaScript and binds them): no extra round trip.
+    // POST /api/tasks: TaskService.create, one statement (Outbox.appendWith: the task's INSERT and the event's, with
+    // the user lock, in one WITH; its own transaction). The API binds the task id it made in JavaScript to both
+    // INSERTs; here the event reads it from the task's.
     case "create":
-      return `${auth}BEGIN;
+      return `${auth}WITH changed AS (
 INSERT INTO tasks (id, user_id, title, description, priority, due_date, remind_at, recurrence,
                    repeat_from, tags)
 VALUES (gen_random_uuid(), :user_id, :title, NULL, :priority, :due, NULL, NULL, 'dueDate', :tags)
-RETURNING ${TASK_COLUMNS} \\gset new_
-${outboxInsert("'tasks.created'", ":new_id::text", ":created_payload::jsonb")}
-COMMIT;
+RETURNING ${TASK_COLUMNS}),
+appended AS (${outboxInsert("'tasks.created'", "(SELECT id FROM changed)::text", ":created_payload::jsonb").replace(/;$/, "")})
+SELECT * FROM changed;
 `
     // POST /api/tasks/:id/complete: TaskService.complete (lockUser, findForUpdate, update, Outbox.append); a
     // random seeded task of the request's user (task n belongs to user n % 100), so some are completed again:
