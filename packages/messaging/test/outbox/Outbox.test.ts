@@ -11,6 +11,13 @@ const rows = Effect.gen(function* () {
     SELECT event_id::text, published_at IS NOT NULL AS published, attempts, last_error FROM outbox ORDER BY id`
 })
 
+/** The client, the outbox, and a table for appendWith's change to write to (n must be positive). */
+const withChangeTable = Effect.gen(function* () {
+  const sql = yield* SqlClient
+  yield* sql`CREATE TABLE IF NOT EXISTS outbox_with_change (id uuid PRIMARY KEY, n int CHECK (n > 0))`
+  return { sql, outbox: yield* Outbox }
+})
+
 layer(Outbox.layer.pipe(Layer.provideMerge(TestDatabaseLive(2))))("Outbox", (it) => {
   it.effect("stores the writing span's trace context with the event", () =>
     Effect.gen(function* () {
@@ -65,9 +72,7 @@ layer(Outbox.layer.pipe(Layer.provideMerge(TestDatabaseLive(2))))("Outbox", (it)
     "appendWith writes the change and its event in one statement: both or neither, the change's rows answered",
     () =>
       Effect.gen(function* () {
-        const sql = yield* SqlClient
-        const outbox = yield* Outbox
-        yield* sql`CREATE TABLE IF NOT EXISTS outbox_with_change (id uuid PRIMARY KEY, n int CHECK (n > 0))`
+        const { sql, outbox } = yield* withChangeTable
         const user = newUserId()
         const event = (taskId: string) => ({ eventType: "tasks.deleted", taskId, userId: user }) as const
         const id = newUserId()
@@ -95,9 +100,7 @@ layer(Outbox.layer.pipe(Layer.provideMerge(TestDatabaseLive(2))))("Outbox", (it)
     "appendWith takes the user's lock: it waits for a transaction holding it, and its event comes after",
     () =>
       Effect.gen(function* () {
-        const sql = yield* SqlClient
-        const outbox = yield* Outbox
-        yield* sql`CREATE TABLE IF NOT EXISTS outbox_with_change (id uuid PRIMARY KEY, n int CHECK (n > 0))`
+        const { sql, outbox } = yield* withChangeTable
         // Both of the pool's connections open before the race: one opened under the test clock would wait for
         // time that does not pass.
         yield* Effect.all([sql`SELECT pg_sleep(0.05)`, sql`SELECT pg_sleep(0.05)`], { concurrency: 2 })
