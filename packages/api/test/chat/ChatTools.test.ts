@@ -1,5 +1,5 @@
 import { CurrentActor } from "@todo/messaging"
-import type { CreateTask, Task } from "@todo/contracts"
+import { type CreateTask, EXAMPLE_TASK, type Task } from "@todo/contracts"
 import { SuggestionService } from "@todo/core/suggestions/SuggestionService"
 import { TaskService } from "@todo/core/tasks/TaskService"
 import { layer } from "@effect/vitest"
@@ -10,20 +10,17 @@ import { ChatTools, type InvalidCall, type ValidCall } from "../../src/chat/Chat
 const ID = "3f2b8c1e-8f5e-4a9a-9a43-2b0a0b6d1f11"
 
 const task = (fields: Partial<Task>): Task => ({
+  ...EXAMPLE_TASK,
   id: ID,
   title: "t",
-  description: null,
   priority: "medium",
   dueDate: null,
   remindAt: null,
   recurrence: null,
-  repeatFrom: "dueDate",
   tags: [],
-  completed: false,
-  completedAt: null,
+  estimateMinutes: null,
   createdAt: "2026-01-01T00:00:00.000Z",
   updatedAt: "2026-01-01T00:00:00.000Z",
-  version: 1,
   ...fields,
 })
 

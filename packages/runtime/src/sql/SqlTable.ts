@@ -2,7 +2,7 @@ import { Effect, type Option, Schema, SchemaTransformation } from "effect"
 import type * as Model from "effect/schema/Model"
 import type { SqlClient } from "effect/sql/SqlClient"
 import type { SqlError } from "effect/sql/SqlError"
-import type { Fragment } from "effect/sql/Statement"
+import type { Fragment, RecordUpdateHelperSingle } from "effect/sql/Statement"
 
 /** `eventId` → `event_id`, at the type level (digits and lower-case letters stay as they are). */
 export type SnakeCase<S extends string> = S extends `${infer C}${infer Rest}`
@@ -27,10 +27,25 @@ export const BigIntAsString = Schema.BigInt.pipe(
   ),
 )
 
+/**
+ * A `timestamptz` column as the API spells an instant: the driver returns a `Date`, code and JSON carry the ISO
+ * string `toISOString` writes (UTC, milliseconds).
+ */
+export const DateAsIsoString = Schema.Date.pipe(
+  Schema.decodeTo(
+    Schema.String,
+    SchemaTransformation.transform({
+      decode: (d: Date) => d.toISOString(),
+      encode: (s: string) => new Date(s),
+    }),
+  ),
+)
+
 /** What SqlTable needs of a model: a `Model.Class` (or `Model.Struct` made into a schema) has it. */
 export type TableModel = Model.Any & {
   readonly fields: Schema.Struct.Fields
   readonly insert: Schema.Top & { readonly fields: Schema.Struct.Fields }
+  readonly update: Schema.Top & { readonly fields: Schema.Struct.Fields }
 }
 
 /**
@@ -40,6 +55,7 @@ export type TableModel = Model.Any & {
  * - `columns` / `insertColumns`: the column lists for SELECT/RETURNING and INSERT;
  * - `decode` / `decodeAll`: rows as the driver returns them → the model's type, through Schema (a row that does
  *   not decode means the table and the model disagree: a defect, not an input error);
+ * - `set`: the `SET` list of an UPDATE from any subset of the update variant's fields, each encoded by the model;
  * - `insert`: values of the insert variant, encoded by the model and read back by PostgreSQL as rows of the table's
  *   own type (`jsonb_populate_recordset(NULL::table, …)`): one parameter for any number of rows, and no column
  *   list or cast written by hand.
@@ -56,6 +72,13 @@ export const SqlTable = <M extends TableModel>(name: string, model: M) => {
   ) as unknown as Schema.Codec<M["insert"]["Type"], unknown>
   const decodeRow = Schema.decodeUnknownEffect(row)
   const encodeInsert = Schema.encodeEffect(insert)
+  // Each field's own codec, so an update encodes only the fields it carries.
+  const updateCodecs = new Map(
+    Object.entries(model.update.fields).map(([k, f]) => [
+      k,
+      Schema.encodeUnknownEffect(f as Schema.Codec<unknown, unknown>),
+    ]),
+  )
   const list = (fields: Schema.Struct.Fields) => Object.keys(fields).map(snakeCase).join(", ")
   const insertColumns = list(model.insert.fields)
 
@@ -81,6 +104,23 @@ export const SqlTable = <M extends TableModel>(name: string, model: M) => {
       rows.length === 1
         ? decode(rows[0])
         : Effect.die(new Error(`expected one ${name} row, got ${rows.length}`)),
+    /**
+     * `col = value, …` for the fields given (undefined ones are left out), encoded by the model: for
+     * `UPDATE table SET ${set}, …`. At least one field must be given.
+     */
+    set: (
+      sql: SqlClient,
+      values: Partial<M["update"]["Type"]>,
+    ): Effect.Effect<RecordUpdateHelperSingle> =>
+      Effect.forEach(
+        Object.entries(values).filter(([, v]) => v !== undefined),
+        ([field, value]) => {
+          const encode = updateCodecs.get(field)
+          return encode === undefined
+            ? Effect.die(new Error(`${field} is not an updatable field of ${name}`))
+            : Effect.map(Effect.orDie(encode(value)), (encoded) => [snakeCase(field), encoded] as const)
+        },
+      ).pipe(Effect.map((pairs) => sql.update(Object.fromEntries(pairs)))),
     /**
      * `INSERT INTO table (…) SELECT … FROM <values>`, in the order given, then `tail` (`ON CONFLICT …`,
      * `RETURNING …`). `join` adds a FROM item evaluated before any row is inserted (e.g. a lock).
