@@ -219,14 +219,18 @@ describe("property: the API accepts every valid body and answers every invalid o
         const res = await send("PATCH", `/api/tasks/${created.id}`, body)
         expect(res.status, res.text).toBe(200)
         if (body.estimateMinutes !== undefined)
-          expect((JSON.parse(res.text) as { estimateMinutes: unknown }).estimateMinutes).toBe(body.estimateMinutes)
+          expect((JSON.parse(res.text) as { estimateMinutes: unknown }).estimateMinutes).toBe(
+            body.estimateMinutes,
+          )
       }),
       { numRuns: 40 },
     )
   }, 60_000)
 
   it("a PATCH with an estimate that is not a whole number of minutes in 1–1440 is a 400 naming the field", async () => {
-    const created = JSON.parse((await send("POST", "/api/tasks", { title: "Estimated", estimateMinutes: 30 })).text) as {
+    const created = JSON.parse(
+      (await send("POST", "/api/tasks", { title: "Estimated", estimateMinutes: 30 })).text,
+    ) as {
       id: string
     }
     await fc.assert(
@@ -238,7 +242,9 @@ describe("property: the API accepts every valid body and answers every invalid o
       }),
       { numRuns: 40 },
     )
-    const after = JSON.parse((await send("GET", `/api/tasks/${created.id}`)).text) as { estimateMinutes: unknown }
+    const after = JSON.parse((await send("GET", `/api/tasks/${created.id}`)).text) as {
+      estimateMinutes: unknown
+    }
     expect(after.estimateMinutes).toBe(30)
   }, 60_000)
 

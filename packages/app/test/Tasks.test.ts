@@ -686,7 +686,10 @@ describe("estimateMinutes, end to end", () => {
 
     const changed = await client.api.tasks.update({ params: { id: task.id }, body: { estimateMinutes: 45 } })
     expect(changed.status === 200 && changed.body.estimateMinutes).toBe(45)
-    const cleared = await client.api.tasks.update({ params: { id: task.id }, body: { estimateMinutes: null } })
+    const cleared = await client.api.tasks.update({
+      params: { id: task.id },
+      body: { estimateMinutes: null },
+    })
     expect(cleared.status === 200 && cleared.body).toMatchObject({ estimateMinutes: null, version: 3 })
     const read = await client.api.tasks.get({ params: { id: task.id } })
     expect(read.status === 200 && read.body.estimateMinutes).toBeNull()

@@ -7,7 +7,7 @@
  * - **Priority**: `!low` `!medium` `!high` `!urgent`, `!1`…`!4` and Todoist's `p1`…`p4` (1 = urgent, 4 = low), as
  *   standalone words. Several: the last one wins; all are removed from the title.
  * - **Estimate**: `~30m`, `~2h`, `~1h30m` (also `~90min`), as a standalone word, 1 minute to 24 hours; the last one
- *   wins; out of range ("~0m", "~25h") it stays in the title.
+ *   wins and all leave the title; out of range ("~0m", "~25h") it stays in the title.
  * - **Dates, times and recurrences**: the phrases of `quickadd/Phrases.ts`. Every fragment of the text combines: a
  *   day from one place and a time from another ("at 10:00 in 5 days", "Fri @ 7pm"), a recurrence with its time and
  *   its start ("every other Tues 7am starting 1 Nov"). The first day, the first time and the first recurrence win;

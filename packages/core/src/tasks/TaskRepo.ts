@@ -46,12 +46,16 @@ export class TaskRepo extends Context.Service<
       // tracing on and told nothing the SQL span does not.
 
       const insert = Effect.fnUntraced(function* (userId: string, id: string, fields: TaskFields) {
-        const rows = yield* Tasks.insert(sql, [{ ...fields, id, userId }], { tail: sql`RETURNING ${columns}` })
+        const rows = yield* Tasks.insert(sql, [{ ...fields, id, userId }], {
+          tail: sql`RETURNING ${columns}`,
+        })
         return toTask(yield* Tasks.decodeSingle(rows))
       })
 
       const find = Effect.fnUntraced(function* (userId: string, id: string) {
-        return yield* decode(yield* sql`SELECT ${columns} FROM tasks WHERE id = ${id} AND user_id = ${userId}`)
+        return yield* decode(
+          yield* sql`SELECT ${columns} FROM tasks WHERE id = ${id} AND user_id = ${userId}`,
+        )
       })
 
       const findForUpdate = Effect.fnUntraced(function* (userId: string, id: string) {
@@ -130,7 +134,13 @@ export class TaskRepo extends Context.Service<
           ${keyset.length > 0 ? sql`WHERE ${sql.and(keyset)}` : sql``}
           ORDER BY ${key} ${direction} NULLS LAST, id ${direction}
           LIMIT ${limit + 1}`
-        const page = yield* pageOf(rows, limit, plan.signature, (r) => r.sort_text, (r) => r)
+        const page = yield* pageOf(
+          rows,
+          limit,
+          plan.signature,
+          (r) => r.sort_text,
+          (r) => r,
+        )
         const items = yield* Effect.map(Tasks.decodeAll(page.items), (decoded) => decoded.map(toTask))
         return { items, nextCursor: page.nextCursor }
       })

@@ -6,7 +6,8 @@ import * as Model from "effect/schema/Model"
 // The fields the user sets and the API answers as they are stored (title, description, priority, recurrence,
 // repeatFrom, tags, estimateMinutes, …): taken from the contract, so a new plain field needs no line here. The
 // others are named because the database treats them differently.
-const { id, dueDate, remindAt, completed, completedAt, createdAt, updatedAt, version, ...userFields } = Task.fields
+const { id, dueDate, remindAt, completed, completedAt, createdAt, updatedAt, version, ...userFields } =
+  Task.fields
 
 const Instant = Schema.NullOr(DateAsIsoString)
 

@@ -108,10 +108,7 @@ export const SqlTable = <M extends TableModel>(name: string, model: M) => {
      * `col = value, …` for the fields given (undefined ones are left out), encoded by the model: for
      * `UPDATE table SET ${set}, …`. At least one field must be given.
      */
-    set: (
-      sql: SqlClient,
-      values: Partial<M["update"]["Type"]>,
-    ): Effect.Effect<RecordUpdateHelperSingle> =>
+    set: (sql: SqlClient, values: Partial<M["update"]["Type"]>): Effect.Effect<RecordUpdateHelperSingle> =>
       Effect.forEach(
         Object.entries(values).filter(([, v]) => v !== undefined),
         ([field, value]) => {
