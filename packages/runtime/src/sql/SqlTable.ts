@@ -81,6 +81,10 @@ export const SqlTable = <M extends TableModel>(name: string, model: M) => {
   )
   const list = (fields: Schema.Struct.Fields) => Object.keys(fields).map(snakeCase).join(", ")
   const insertColumns = list(model.insert.fields)
+  // Qualified: a joined table may have columns of the same names.
+  const givenColumns = Object.keys(model.insert.fields)
+    .map((k) => `given.${snakeCase(k)}`)
+    .join(", ")
 
   const decode = (value: unknown): Effect.Effect<M["Type"]> =>
     decodeRow(value).pipe(
@@ -119,23 +123,24 @@ export const SqlTable = <M extends TableModel>(name: string, model: M) => {
         },
       ).pipe(Effect.map((pairs) => sql.update(Object.fromEntries(pairs)))),
     /**
-     * `INSERT INTO table (…) SELECT … FROM <values>`, in the order given, then `tail` (`ON CONFLICT …`,
-     * `RETURNING …`). `join` adds a FROM item evaluated before any row is inserted (e.g. a lock).
+     * `INSERT INTO table (…) SELECT … FROM <values> AS given`, in the order given, then `tail` (`ON CONFLICT …`,
+     * `RETURNING …`). `join` adds a FROM item evaluated before any row is inserted (e.g. a lock, or a table the
+     * rows must match), `where` a condition on the rows (`given.<column>`) and the joined items.
      */
     insert: (
       sql: SqlClient,
       values: ReadonlyArray<M["insert"]["Type"]>,
-      options: { readonly join?: Fragment; readonly tail?: Fragment } = {},
+      options: { readonly join?: Fragment; readonly where?: Fragment; readonly tail?: Fragment } = {},
     ): Effect.Effect<ReadonlyArray<unknown>, SqlError> =>
       Effect.forEach(values, (v) => encodeInsert(v)).pipe(
         Effect.orDie,
         Effect.flatMap((encoded) => {
-          const columns = sql.literal(insertColumns)
           const rows = sql`jsonb_populate_recordset(NULL::${sql(name)}, ${JSON.stringify(encoded)}::jsonb)`
           const join = options.join === undefined ? sql`` : sql`, ${options.join}`
+          const where = options.where === undefined ? sql`` : sql`WHERE ${options.where}`
           return sql`
-            INSERT INTO ${sql(name)} (${columns})
-            SELECT ${columns} FROM ${rows} WITH ORDINALITY AS given ${join}
+            INSERT INTO ${sql(name)} (${sql.literal(insertColumns)})
+            SELECT ${sql.literal(givenColumns)} FROM ${rows} WITH ORDINALITY AS given ${join} ${where}
             ORDER BY given.ordinality ${options.tail ?? sql``}`
         }),
       ),
