@@ -436,18 +436,19 @@ describe("time zones: canonical IANA names that Intl and PostgreSQL both know", 
       [victim.user.id],
     )
     expect((await victim.client.api.me.getSettings()).body).toMatchObject({ timezone: "UTC" })
-    const soon = new Date(Date.now() + 3 * 3600_000).toISOString()
+    const anHourAgo = new Date(Date.now() - 3600_000).toISOString()
     const created = await victim.client.api.tasks.create({
-      body: { title: "due soon", dueDate: soon, priority: "low" },
+      body: { title: "due already", dueDate: anHourAgo },
     })
     expect(created.status).toBe(201)
-    // The prioritization agent handles the event (it suggests raising a low priority due within hours).
+    // The overdue agent handles the event, in the user's zone (it proposes a new date on a local day). (Not the
+    // prioritization agent: a priority given with the task is the user's choice, left alone for a day.)
     await eventually(
       async () => {
         const res = await victim.client.api.suggestions.list({ query: {} })
-        return res.status === 200 && res.body.items.some((s) => s.type === "priority") ? true : undefined
+        return res.status === 200 && res.body.items.some((s) => s.type === "overdue") ? true : undefined
       },
-      { timeoutMs: 10_000, what: "the priority suggestion" },
+      { timeoutMs: 10_000, what: "the overdue suggestion" },
     )
     expect(await count("dead_letters")).toBe(0)
   })
