@@ -71,6 +71,8 @@ export const SqlTable = <M extends TableModel>(name: string, model: M) => {
     Schema.encodeKeys(columnNames(model.insert.fields)),
   ) as unknown as Schema.Codec<M["insert"]["Type"], unknown>
   const decodeRow = Schema.decodeUnknownEffect(row)
+  // A page in one parse: a fiber step per row cost about as much as decoding it.
+  const decodeRows = Schema.decodeUnknownEffect(Schema.Array(row))
   const encodeInsert = Schema.encodeEffect(insert)
   // Each field's own codec, so an update encodes only the fields it carries.
   const updateCodecs = new Map(
@@ -99,7 +101,11 @@ export const SqlTable = <M extends TableModel>(name: string, model: M) => {
     /** The column name of a field. */
     column: (field: keyof M["fields"] & string) => snakeCase(field),
     decode,
-    decodeAll: (rows: ReadonlyArray<unknown>) => Effect.forEach(rows, decode),
+    decodeAll: (rows: ReadonlyArray<unknown>): Effect.Effect<ReadonlyArray<M["Type"]>> =>
+      decodeRows(rows).pipe(
+        Effect.mapError((e) => new Error(`a ${name} row does not match its model: ${e.message}`)),
+        Effect.orDie,
+      ),
     /** The first row, if any (a lookup by key). */
     decodeFirst: (rows: ReadonlyArray<unknown>): Effect.Effect<Option.Option<M["Type"]>> =>
       rows.length === 0 ? Effect.succeedNone : Effect.asSome(decode(rows[0])),
