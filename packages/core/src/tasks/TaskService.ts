@@ -29,6 +29,8 @@ const UPDATABLE = Object.keys(UpdateTask.fields) as ReadonlyArray<Updatable>
 /** The fields a user sets on a task (what a create may carry), as the task holds them. */
 const CREATABLE = Object.keys(CreateTaskSchema.fields) as ReadonlyArray<keyof CreateTask>
 const userFieldsOf = (task: Task): CreateTask =>
+  // Object.fromEntries types its result as a string-keyed record; the keys are CreateTask's and the values the
+  // task's own (every stored field is a valid create value), which TypeScript cannot follow through a key list.
   Object.fromEntries(CREATABLE.map((k) => [k, task[k]])) as unknown as CreateTask
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
