@@ -1,6 +1,6 @@
 import { Schema } from "effect"
 import { Instant, Uuid } from "./Common.ts"
-import { Priority } from "./Task.ts"
+import { EstimateMinutes, Priority } from "./Task.ts"
 
 /** The topic every task event travels on (partition key: userId), and its dead-letter topic. */
 export const TASKS_TOPIC = "tasks-lifecycle"
@@ -54,6 +54,10 @@ export const TaskCreated = Schema.Struct({
   priority: Priority.annotateKey({ description: "Its priority." }),
   dueDate: Schema.NullOr(Instant).annotateKey({ description: "Its due date; null for none." }),
   recurring: Schema.Boolean.annotateKey({ description: "Whether it repeats." }),
+  // Optional: events written before the field existed are still in flight (schema version 1 stays valid).
+  estimateMinutes: Schema.optionalKey(Schema.NullOr(EstimateMinutes)).annotateKey({
+    description: "Its estimate in minutes; null or absent for none.",
+  }),
 }).annotate({ title: "TaskCreated", description: "A task was created." })
 
 export const TaskUpdated = Schema.Struct({

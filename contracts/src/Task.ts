@@ -96,6 +96,32 @@ export const Recurrence = TextUpTo(500)
     ],
   })
 
+/** How long the user expects a task to take, in whole minutes: 1 to 1440 (a day). */
+export const EstimateMinutes = Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 1440 })).annotate({
+  title: "EstimateMinutes",
+  description: "How long the task is expected to take, in whole minutes: 1–1440 (at most a day).",
+  examples: [30, 90],
+})
+
+/** The task of the document's examples (and a starting point for tests that need a whole one). */
+export const EXAMPLE_TASK = {
+  id: "0b8e2b1e-5f3c-4c59-9f0e-3d2a8f6c1a47",
+  title: "Pay rent",
+  description: null,
+  priority: "high",
+  dueDate: "2026-12-01T09:00:00.000Z",
+  remindAt: "2026-11-30T18:00:00.000Z",
+  recurrence: "FREQ=MONTHLY;BYMONTHDAY=1",
+  repeatFrom: "dueDate",
+  tags: ["home"],
+  estimateMinutes: 30,
+  completed: false,
+  completedAt: null,
+  createdAt: "2026-11-20T08:15:30.000Z",
+  updatedAt: "2026-11-20T08:15:30.000Z",
+  version: 1,
+} as const
+
 export const Task = Schema.Struct({
   id: Uuid.annotateKey({ description: "The task's id." }),
   title: Schema.String.annotateKey({ description: "The title." }),
@@ -114,6 +140,9 @@ export const Task = Schema.Struct({
   }),
   repeatFrom: RepeatFrom.annotateKey({ description: "Where the next occurrence counts from." }),
   tags: Schema.Array(Schema.String).annotateKey({ description: "The task's tags, lower-case, each once." }),
+  estimateMinutes: Schema.NullOr(EstimateMinutes).annotateKey({
+    description: "How long it is expected to take, in minutes (1–1440); null when not estimated.",
+  }),
   completed: Schema.Boolean.annotateKey({ description: "Whether the task is done." }),
   completedAt: Schema.NullOr(Timestamp).annotateKey({
     description: "When it was completed; null while open.",
@@ -126,24 +155,7 @@ export const Task = Schema.Struct({
 }).annotate({
   title: "Task",
   description: "A task of the signed-in user.",
-  examples: [
-    {
-      id: "0b8e2b1e-5f3c-4c59-9f0e-3d2a8f6c1a47",
-      title: "Pay rent",
-      description: null,
-      priority: "high",
-      dueDate: "2026-12-01T09:00:00.000Z",
-      remindAt: "2026-11-30T18:00:00.000Z",
-      recurrence: "FREQ=MONTHLY;BYMONTHDAY=1",
-      repeatFrom: "dueDate",
-      tags: ["home"],
-      completed: false,
-      completedAt: null,
-      createdAt: "2026-11-20T08:15:30.000Z",
-      updatedAt: "2026-11-20T08:15:30.000Z",
-      version: 1,
-    },
-  ],
+  examples: [EXAMPLE_TASK],
 })
 export type Task = typeof Task.Type
 
@@ -166,6 +178,9 @@ export const CreateTask = Schema.Struct({
     description: "Where the next occurrence counts from; `dueDate` when absent.",
   }),
   tags: Schema.optionalKey(Tags).annotateKey({ description: "At most 20 tags; repeats are kept once." }),
+  estimateMinutes: Schema.optionalKey(Schema.NullOr(EstimateMinutes)).annotateKey({
+    description: "How long it is expected to take, in whole minutes (1–1440); null for no estimate.",
+  }),
 }).annotate({
   title: "CreateTask",
   description: "A new task: a title, and whatever else is known.",
@@ -176,6 +191,7 @@ export const CreateTask = Schema.Struct({
       dueDate: "2026-12-01T09:00:00Z",
       recurrence: "FREQ=MONTHLY;BYMONTHDAY=1",
       tags: ["home"],
+      estimateMinutes: 30,
     },
   ],
 })
@@ -269,7 +285,7 @@ export const QuickAddRequest = Schema.Struct({
   title: "QuickAddRequest",
   description:
     "A line of natural language: the title, with dates and times (`tomorrow 9am`, `fri @ 7pm`), repetition " +
-    "(`every other monday`), `#tags` and `!priority` in it.",
+    "(`every other monday`), `#tags`, `!priority` and an estimate (`~30m`, `~1h30m`) in it.",
   examples: [{ text: "Pay rent every month on the 1st #home !high" }],
 })
 
@@ -283,9 +299,12 @@ export const QuickAddParse = Schema.Struct({
   repeatFrom: RepeatFrom.annotateKey({ description: "Where the next occurrence would count from." }),
   priority: Schema.NullOr(Priority).annotateKey({ description: "The priority understood; null for none." }),
   tags: Schema.Array(Schema.String).annotateKey({ description: "The tags understood." }),
+  estimateMinutes: Schema.NullOr(EstimateMinutes).annotateKey({
+    description: "The estimate understood (`~30m`, `~2h`, `~1h30m`), in minutes; null for none.",
+  }),
   recognized: Schema.Array(
     Schema.Struct({
-      kind: Schema.Literals(["date", "recurrence", "tag", "priority"]).annotateKey({
+      kind: Schema.Literals(["date", "recurrence", "tag", "priority", "estimate"]).annotateKey({
         description: "What the fragment was read as.",
       }),
       text: Schema.String.annotateKey({ description: "The fragment of the text, as written." }),

@@ -17,6 +17,7 @@ import { cpus, tmpdir, totalmem } from "node:os"
 import { join } from "node:path"
 import { AgentCore } from "@todo/agent/AgentLive"
 import { type TaskFields, TaskRepo } from "@todo/core/tasks/TaskRepo"
+import { TASK_DEFAULTS } from "@todo/core/tasks/TaskRow"
 import { pgClientLayer } from "@todo/runtime/Database"
 import { freePort, startEmbeddedPostgres } from "@todo/runtime/EmbeddedPostgres"
 import { runMigrations } from "@todo/runtime/Migrations"
@@ -144,16 +145,7 @@ const outboxCost = async (serverUrl: string) => {
       Layer.provide(Logger.layer([])),
     ),
   )
-  const fields: TaskFields = {
-    title: "bench task",
-    description: null,
-    priority: "medium",
-    dueDate: null,
-    remindAt: null,
-    recurrence: null,
-    repeatFrom: "dueDate",
-    tags: ["bench"],
-  }
+  const fields: TaskFields = { ...TASK_DEFAULTS, title: "bench task", tags: ["bench"] }
   // Exactly TaskService.create's transaction, with and without its event.
   const withoutEvent = Effect.gen(function* () {
     const sql = yield* SqlClient

@@ -4,6 +4,7 @@ import { delayed, fakeText, type OpenAiFake, startOpenAiFake, TestDatabaseLive }
 import { assert, layer } from "@effect/vitest"
 import { ConfigProvider, Effect, Layer } from "effect"
 import * as TestClock from "effect/testing/TestClock"
+import { TaskService } from "@todo/core/tasks/TaskService"
 import { AgentCore } from "../src/AgentLive.ts"
 import { ReasonWriter } from "../src/agents/ReasonWriter.ts"
 import { cloudEvent, rows, seedTask, seedUser, taskEvent } from "./support/Seed.ts"
@@ -17,7 +18,11 @@ const withAgents =
     Effect.andThen(
       TestClock.setTime(NOW),
       body.pipe(
-        Effect.provide(AgentCore.pipe(Layer.provide(ConfigProvider.layer(ConfigProvider.fromUnknown(env))))),
+        Effect.provide(
+          Layer.merge(AgentCore, TaskService.layer).pipe(
+            Layer.provide(ConfigProvider.layer(ConfigProvider.fromUnknown(env))),
+          ),
+        ),
       ),
     )
 
@@ -33,7 +38,17 @@ const created = (userId: string, taskId: string, dueDate: string | null) =>
     correlationId: "corr-prio",
   })
 
-const deliver = (event: TaskEventOf<"tasks.created">) =>
+/** The user moved the task's due date (to where it was): the agent looks at the task again. */
+const moved = (userId: string, taskId: string, dueDate: string) =>
+  taskEvent<TaskEventOf<"tasks.updated">>({
+    eventType: "tasks.updated",
+    taskId,
+    userId,
+    changes: { dueDate: { from: dueDate, to: dueDate } },
+    correlationId: "corr-prio",
+  })
+
+const deliver = (event: TaskEventOf<"tasks.created"> | TaskEventOf<"tasks.updated">) =>
   Effect.gen(function* () {
     return yield* (yield* EventConsumer).deliver(cloudEvent(event), { topic: "tasks-lifecycle" })
   })
@@ -58,6 +73,38 @@ layer(TestDatabaseLive(6))("prioritization agent", (it) => {
         assert.strictEqual(s?.source_event, "tasks.created")
         assert.strictEqual(s?.proposed_change.priority, "high")
         assert.match(s!.message, /^Due tomorrow and 4 other tasks compete for that day/)
+      }).pipe(withAgents()),
+  )
+
+  it.effect(
+    "a priority the user set explicitly is not second-guessed for 24 hours; one never set is, at once",
+    () =>
+      Effect.gen(function* () {
+        const user = yield* seedUser()
+        // Due in two days with four others that day: a low priority scores for a raise (to medium), then to high.
+        const due = new Date(NOW + 2 * DAY + 3_600_000).toISOString()
+        for (let i = 0; i < 4; i++) yield* seedTask(user, { dueDate: due, priority: "medium" })
+        const chosen = yield* (yield* TaskService).create(user, {
+          title: "Low on purpose",
+          dueDate: due,
+          priority: "low",
+        })
+        const inherited = yield* seedTask(user, { title: "Low by default", dueDate: due, priority: "low" })
+        yield* deliver(created(user, chosen.id, due))
+        yield* deliver(created(user, inherited, due))
+        assert.deepStrictEqual(yield* prioritySuggestions(chosen.id), [])
+        assert.strictEqual((yield* prioritySuggestions(inherited))[0]?.proposed_change.priority, "medium")
+
+        // Still within the day: an update of the task (say, its due date moved) asks again, and is refused again.
+        yield* TestClock.adjust("23 hours")
+        yield* deliver(moved(user, chosen.id, due))
+        assert.deepStrictEqual(yield* prioritySuggestions(chosen.id), [])
+
+        // A day on, the user's choice is old news: the signals speak.
+        yield* TestClock.adjust("2 hours")
+        yield* deliver(moved(user, chosen.id, due))
+        const [s] = yield* prioritySuggestions(chosen.id)
+        assert.strictEqual(s?.proposed_change.priority, "high")
       }).pipe(withAgents()),
   )
 

@@ -197,6 +197,12 @@ describe("bad input writes nothing and answers 4xx problem+json with the field p
       status: 400,
       path: "body.dueDate",
     },
+    ...[0, 1441, 2.5, "abc"].map((estimateMinutes) => ({
+      name: `estimate ${JSON.stringify(estimateMinutes)}`,
+      body: JSON.stringify({ title: "a", estimateMinutes }),
+      status: 400,
+      path: "body.estimateMinutes",
+    })),
     {
       name: "21 tags",
       body: JSON.stringify({ title: "a", tags: Array.from({ length: 21 }, (_, i) => `t${i}`) }),

@@ -129,6 +129,7 @@ describe("chat tools", () => {
             remindAt: null,
             recurrence: null,
             tags: [],
+            estimateMinutes: null,
             completed: false,
             completedAt: null,
           },

@@ -436,18 +436,19 @@ describe("time zones: canonical IANA names that Intl and PostgreSQL both know", 
       [victim.user.id],
     )
     expect((await victim.client.api.me.getSettings()).body).toMatchObject({ timezone: "UTC" })
-    const soon = new Date(Date.now() + 3 * 3600_000).toISOString()
+    const anHourAgo = new Date(Date.now() - 3600_000).toISOString()
     const created = await victim.client.api.tasks.create({
-      body: { title: "due soon", dueDate: soon, priority: "low" },
+      body: { title: "due already", dueDate: anHourAgo },
     })
     expect(created.status).toBe(201)
-    // The prioritization agent handles the event (it suggests raising a low priority due within hours).
+    // The overdue agent handles the event, in the user's zone (it proposes a new date on a local day). (Not the
+    // prioritization agent: a priority given with the task is the user's choice, left alone for a day.)
     await eventually(
       async () => {
         const res = await victim.client.api.suggestions.list({ query: {} })
-        return res.status === 200 && res.body.items.some((s) => s.type === "priority") ? true : undefined
+        return res.status === 200 && res.body.items.some((s) => s.type === "overdue") ? true : undefined
       },
-      { timeoutMs: 10_000, what: "the priority suggestion" },
+      { timeoutMs: 10_000, what: "the overdue suggestion" },
     )
     expect(await count("dead_letters")).toBe(0)
   })
@@ -538,5 +539,41 @@ describe("passwords and live streams", () => {
     expect(done).toBe(true)
     second.close()
     third.close()
+  })
+})
+
+describe("estimates: whole minutes from 1 to 1440, nothing else", () => {
+  it("non-integers, out-of-range, huge, negative zero, strings and booleans are a 400 naming the field, on create and PATCH; the task keeps its estimate", async () => {
+    const task = await createTask({ title: "Estimated", estimateMinutes: 60 })
+    for (const raw of [
+      "0",
+      "-0",
+      "1441",
+      "2.5",
+      "1e3000",
+      "9007199254740993",
+      '"30"',
+      '"abc"',
+      "true",
+      "[30]",
+      "{}",
+    ]) {
+      const body = `{"title":"x","estimateMinutes":${raw}}`
+      expectProblem(await send("POST", "/api/tasks", body), 400, "body.estimateMinutes")
+      const patch = await send("PATCH", `/api/tasks/${task.id}`, `{"estimateMinutes":${raw}}`)
+      expectProblem(patch, 400, "body.estimateMinutes")
+    }
+    const read = await send("GET", `/api/tasks/${task.id}`)
+    expect((read.body as { estimateMinutes: unknown }).estimateMinutes).toBe(60)
+  })
+
+  it("quick add takes an out-of-range estimate as title text, never as a 4xx or 5xx", async () => {
+    for (const text of ["Nap ~0m", "Trip ~1441m", "Trip ~25h", "Odd ~99999h99999m", "~m", "~h"]) {
+      const res = await send("POST", "/api/tasks/quick", { text })
+      expect(res.status, text).toBe(201)
+      const { task } = res.body as { task: { title: string; estimateMinutes: number | null } }
+      expect(task.estimateMinutes, text).toBeNull()
+      expect(task.title, text).toContain("~")
+    }
   })
 })

@@ -49,8 +49,17 @@ const validCreate = fc.record(
     recurrence,
     repeatFrom: fc.constantFrom("dueDate", "completion"),
     tags: fc.uniqueArray(tag, { maxLength: 20 }),
+    estimateMinutes: fc.option(fc.integer({ min: 1, max: 1440 }), { nil: null }),
   },
   { requiredKeys: ["title"] },
+)
+/** Not an estimate: out of 1–1440, not whole, not a number. */
+const badEstimate = fc.oneof(
+  fc.integer({ max: 0 }),
+  fc.integer({ min: 1441 }),
+  fc.double({ min: 1, max: 1440, noNaN: true }).filter((n) => !Number.isInteger(n)),
+  fc.string(),
+  fc.constant(Number.MAX_SAFE_INTEGER + 2),
 )
 
 const decodes = (schema: Schema.Top, value: unknown) =>
@@ -68,6 +77,7 @@ describe("property: the API accepts every valid body and answers every invalid o
         expect(task.title).toBe(body.title.trim())
         if (body.priority !== undefined) expect(task.priority).toBe(body.priority)
         if (body.tags !== undefined) expect(task.tags).toEqual(body.tags)
+        expect(task.estimateMinutes).toBe(body.estimateMinutes ?? null)
       }),
       { numRuns: 60 },
     )
@@ -96,6 +106,7 @@ describe("property: the API accepts every valid body and answers every invalid o
     fc.constant((b) => ({ ...b, tags: ["has space"] })),
     fc.constant((b) => ({ ...b, description: "d".repeat(10_001) })),
     fc.constant((b) => ({ ...b, recurrence: "EVERY TUESDAY" })),
+    badEstimate.map((e) => (b) => ({ ...b, estimateMinutes: e })),
     fc
       .jsonValue()
       .filter((v) => v === null || typeof v !== "object" || Array.isArray(v))
@@ -198,6 +209,7 @@ describe("property: the API accepts every valid body and answers every invalid o
         priority,
         dueDate: fc.option(instant, { nil: null }),
         tags: fc.uniqueArray(tag, { maxLength: 5 }),
+        estimateMinutes: fc.option(fc.integer({ min: 1, max: 1440 }), { nil: null }),
       },
       { requiredKeys: [] },
     )
@@ -206,9 +218,34 @@ describe("property: the API accepts every valid body and answers every invalid o
         expect(decodes(UpdateTask, body)).toBe(true)
         const res = await send("PATCH", `/api/tasks/${created.id}`, body)
         expect(res.status, res.text).toBe(200)
+        if (body.estimateMinutes !== undefined)
+          expect((JSON.parse(res.text) as { estimateMinutes: unknown }).estimateMinutes).toBe(
+            body.estimateMinutes,
+          )
       }),
       { numRuns: 40 },
     )
+  }, 60_000)
+
+  it("a PATCH with an estimate that is not a whole number of minutes in 1–1440 is a 400 naming the field", async () => {
+    const created = JSON.parse(
+      (await send("POST", "/api/tasks", { title: "Estimated", estimateMinutes: 30 })).text,
+    ) as {
+      id: string
+    }
+    await fc.assert(
+      fc.asyncProperty(badEstimate, async (estimateMinutes) => {
+        const res = await send("PATCH", `/api/tasks/${created.id}`, { estimateMinutes })
+        expect(res.status, res.text).toBe(400)
+        expect(res.contentType).toContain("application/problem+json")
+        expect(res.text).toContain("body.estimateMinutes")
+      }),
+      { numRuns: 40 },
+    )
+    const after = JSON.parse((await send("GET", `/api/tasks/${created.id}`)).text) as {
+      estimateMinutes: unknown
+    }
+    expect(after.estimateMinutes).toBe(30)
   }, 60_000)
 
   // Classes of hostile input (issue 12): each property states what the contract says and checks the server agrees.

@@ -660,3 +660,92 @@ describe("quick add", () => {
     expect((await client.api.tasks.quick({ body: { text: "   " } })).status).toBe(400)
   })
 })
+
+describe("estimateMinutes, end to end", () => {
+  const prioritySetAt = async (taskId: string) =>
+    (
+      await queryRows<{ priority_set_at: Date | null }>(
+        app.databaseUrl,
+        "SELECT priority_set_at FROM tasks WHERE id = $1",
+        [taskId],
+      )
+    )[0]!.priority_set_at
+
+  it("is created, listed, changed and cleared (null) through the API, and travels in the events", async () => {
+    const { client } = await signUp(app.baseUrl)
+    const task = await created(client, { title: "Write the report", estimateMinutes: 90 })
+    expect(task.estimateMinutes).toBe(90)
+    const plain = await created(client, { title: "No idea how long" })
+    expect(plain.estimateMinutes).toBeNull()
+
+    const list = await client.api.tasks.list({ query: { sort: "title" } })
+    expect(list.status === 200 && list.body.items.map((t) => [t.title, t.estimateMinutes])).toEqual([
+      ["No idea how long", null],
+      ["Write the report", 90],
+    ])
+
+    const changed = await client.api.tasks.update({ params: { id: task.id }, body: { estimateMinutes: 45 } })
+    expect(changed.status === 200 && changed.body.estimateMinutes).toBe(45)
+    const cleared = await client.api.tasks.update({
+      params: { id: task.id },
+      body: { estimateMinutes: null },
+    })
+    expect(cleared.status === 200 && cleared.body).toMatchObject({ estimateMinutes: null, version: 3 })
+    const read = await client.api.tasks.get({ params: { id: task.id } })
+    expect(read.status === 200 && read.body.estimateMinutes).toBeNull()
+
+    const events = await eventsOf(task.id)
+    expect(events[0]!.payload).toMatchObject({ eventType: "tasks.created", estimateMinutes: 90 })
+    expect(events.slice(1).map((e) => e.payload.changes)).toEqual([
+      { estimateMinutes: { from: 90, to: 45 } },
+      { estimateMinutes: { from: 45, to: null } },
+    ])
+  })
+
+  it("a recurring task's next occurrence keeps its estimate", async () => {
+    const { client } = await signUp(app.baseUrl)
+    const task = await created(client, {
+      title: "Water the plants",
+      dueDate: "2030-01-01T09:00:00Z",
+      recurrence: "FREQ=WEEKLY",
+      estimateMinutes: 10,
+    })
+    const done = await client.api.tasks.complete({ params: { id: task.id } })
+    expect(done.status === 200 && done.body.next?.estimateMinutes).toBe(10)
+  })
+
+  it("quick add reads ~30m, ~2h, ~1h30m and ~90m, leaves the title clean, and marks the priority it read as the user's", async () => {
+    const { client } = await signUp(app.baseUrl)
+    for (const [text, minutes, title] of [
+      ["Call the bank ~30m", 30, "Call the bank"],
+      ["Deep work ~2h tomorrow 9am", 120, "Deep work"],
+      ["Review slides ~1h30m #work", 90, "Review slides"],
+      ["Review notes ~90m !high", 90, "Review notes"],
+    ] as const) {
+      const preview = await client.api.tasks.parseQuick({ body: { text } })
+      expect(preview.status === 200 && preview.body.recognized.some((r) => r.kind === "estimate")).toBe(true)
+      const res = await client.api.tasks.quick({ body: { text } })
+      expect(res.status).toBe(201)
+      if (res.status !== 201) return
+      expect([res.body.task.title, res.body.task.estimateMinutes, res.body.parsed.estimateMinutes]).toEqual([
+        title,
+        minutes,
+        minutes,
+      ])
+      // `!high` is the user's explicit choice; no priority in the text is not.
+      expect((await prioritySetAt(res.body.task.id)) !== null).toBe(text.includes("!high"))
+    }
+  })
+
+  it("a priority in a create or a PATCH is recorded as the user's choice; other changes leave it alone", async () => {
+    const { client } = await signUp(app.baseUrl)
+    const unset = await created(client, { title: "Default priority" })
+    expect(await prioritySetAt(unset.id)).toBeNull()
+    await client.api.tasks.update({ params: { id: unset.id }, body: { title: "Renamed" } })
+    expect(await prioritySetAt(unset.id)).toBeNull()
+    await client.api.tasks.update({ params: { id: unset.id }, body: { priority: "low" } })
+    expect(await prioritySetAt(unset.id)).toBeInstanceOf(Date)
+    const chosen = await created(client, { title: "Chosen", priority: "urgent" })
+    expect(await prioritySetAt(chosen.id)).toBeInstanceOf(Date)
+  })
+})

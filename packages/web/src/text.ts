@@ -5,6 +5,13 @@ import type { Priority } from "@todo/contracts"
 /** A priority as the app writes it, everywhere: "High". */
 export const priorityLabel = (p: Priority): string => `${p.charAt(0).toUpperCase()}${p.slice(1)}`
 
+/** An estimate as people write it: "45m", "2h", "1h 30m". */
+export const formatEstimate = (minutes: number): string => {
+  const h = Math.floor(minutes / 60)
+  const m = minutes % 60
+  return h === 0 ? `${m}m` : m === 0 ? `${h}h` : `${h}h ${m}m`
+}
+
 /** The first line of a description that has any text, for the row under the title (the rest is in the editor). */
 export const firstLine = (description: string | null): string | null => {
   if (!description) return null

@@ -1,4 +1,4 @@
-import type { Task } from "@todo/contracts"
+import { EXAMPLE_TASK, type Task } from "@todo/contracts"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import {
@@ -24,20 +24,17 @@ import { firstLine } from "../src/text.ts"
 // The list views' pure logic: windows, days, the URL codec of the filters.
 
 const task = (over: Partial<Task>): Task => ({
+  ...EXAMPLE_TASK,
   id: "00000000-0000-4000-8000-000000000001",
   title: "A task",
-  description: null,
   priority: "medium",
   dueDate: null,
   remindAt: null,
   recurrence: null,
-  repeatFrom: "dueDate",
   tags: [],
-  completed: false,
-  completedAt: null,
+  estimateMinutes: null,
   createdAt: "2026-11-01T00:00:00.000Z",
   updatedAt: "2026-11-01T00:00:00.000Z",
-  version: 1,
   ...over,
 })
 

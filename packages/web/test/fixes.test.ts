@@ -1,4 +1,4 @@
-import { signUp } from "@todo/testkit"
+import { queryRows, signUp } from "@todo/testkit"
 import { describe, expect, it } from "vitest"
 import { DESKTOP, PHONE, ROW, signUpInUi } from "./support/browser.ts"
 import { browserSuite, signedInPage } from "./support/fixture.ts"
@@ -103,10 +103,18 @@ describe.skipIf(suite.skipReason !== null)("UI fixes", () => {
   it("writes a change of priority as old → new, the old one struck through, in one case", async () => {
     const session = await signUp(suite.stack.apiUrl, "Prioritiser")
     await session.client.api.me.putSettings({ body: { timezone: "UTC", agentsEnabled: true } })
-    // Due in eleven days and marked high: the prioritization agent proposes medium.
-    await session.client.api.tasks.create({
+    // Due in eleven days and marked high two days ago (the agent leaves a priority the user set in the last day
+    // alone): once the due date moves, the prioritization agent proposes medium.
+    const created = await session.client.api.tasks.create({
       body: { title: "Plan the trip", priority: "high", dueDate: inDays(11) },
     })
+    if (created.status !== 201) throw new Error(`create failed: ${created.status}`)
+    await queryRows(
+      suite.stack.databaseUrl,
+      "UPDATE tasks SET priority_set_at = now() - interval '2 days' WHERE id = $1",
+      [created.body.id],
+    )
+    await session.client.api.tasks.update({ params: { id: created.body.id }, body: { dueDate: inDays(12) } })
     const { page, errors } = await signedInPage(suite, session)
     await page.goto("/inbox")
     const card = page.locator("li.suggestion", { hasText: "Plan the trip" })

@@ -5,7 +5,7 @@ import { Clock, Context, Duration, Effect, Layer, Metric, Schedule } from "effec
 import { sweepDuration } from "@todo/runtime/Metrics"
 import { SqlClient } from "effect/sql/SqlClient"
 import type { SqlError } from "effect/sql/SqlError"
-import { scorePriority, shouldSuggest } from "../decisions/Prioritization.ts"
+import { scorePriority, shouldSuggest, userSetPriorityRecently } from "../decisions/Prioritization.ts"
 import { AgentConfig, type Trigger, userBudgets } from "./AgentConfig.ts"
 import { ReasonWriter } from "./ReasonWriter.ts"
 
@@ -16,6 +16,7 @@ interface Candidate {
   readonly priority: Priority
   readonly due_date: Date | null
   readonly created_at: Date
+  readonly priority_set_at: Date | null
   readonly timezone: string
   readonly competing: number
   readonly budget: number
@@ -28,7 +29,8 @@ interface Candidate {
  * reason. On `tasks.created`/`tasks.updated` for that task, and a sweep every 15 minutes. Overdue tasks are left
  * to the overdue agent (a new date is the better proposal than a louder priority). Same guarantees as the
  * overdue agent: one pending suggestion per task (the database decides), the agents switch, the hourly budget,
- * no repeat after the user answered until the task changes.
+ * no repeat after the user answered until the task changes. A priority the user set in the last 24 hours is left
+ * alone (decisions/Prioritization.ts).
  */
 export class PrioritizationAgent extends Context.Service<
   PrioritizationAgent,
@@ -60,12 +62,14 @@ export class PrioritizationAgent extends Context.Service<
           WITH scope AS (SELECT DISTINCT t.user_id FROM tasks t WHERE NOT t.completed ${only}),
           budgets AS (${userBudgets(sql, sql`SELECT user_id FROM scope`, now, config.suggestionsPerHour)}),
           open AS (
-            SELECT t.id, t.user_id, t.title, t.priority, t.due_date, t.created_at, t.updated_at, b.timezone, b.budget,
+            SELECT t.id, t.user_id, t.title, t.priority, t.due_date, t.created_at, t.updated_at, t.priority_set_at,
+                   b.timezone, b.budget,
                    CASE WHEN t.due_date IS NULL THEN 0 ELSE
                      count(*) OVER (PARTITION BY t.user_id, (t.due_date AT TIME ZONE b.timezone)::date) - 1 END AS competing
             FROM tasks t JOIN budgets b ON b.user_id = t.user_id
             WHERE NOT t.completed AND b.budget > 0)
-          SELECT o.id, o.user_id, o.title, o.priority, o.due_date, o.created_at, o.timezone, o.competing::int, o.budget
+          SELECT o.id, o.user_id, o.title, o.priority, o.due_date, o.created_at, o.priority_set_at, o.timezone,
+                 o.competing::int, o.budget
           FROM open o
           -- Overdue tasks are the overdue agent's: one proposal (a new date) is enough.
           WHERE (o.due_date IS NULL OR o.due_date >= ${new Date(now)})
@@ -76,6 +80,7 @@ export class PrioritizationAgent extends Context.Service<
         const perUser = new Map<string, number>()
         const proposals: Array<NewSuggestion & { readonly from: Priority }> = []
         for (const c of candidates) {
+          if (userSetPriorityRecently(c.priority_set_at, now)) continue
           const result = scorePriority({
             priority: c.priority,
             dueDate: c.due_date,

@@ -18,6 +18,9 @@
  * - so between "raise to high" (≥ 58) and "lower from high" (≤ 42) lies a 16-point dead band: one more or one less
  *   competing task (4 points), or a week of age, cannot flip a suggestion back and forth.
  * The score is monotonic in the due date: an earlier due date never lowers the score or the suggested priority.
+ *
+ * **The user's word first**: a priority the user set explicitly (creating or changing a task with one, quick add's
+ * `!high` included) in the last 24 hours is not second-guessed, whatever the score ({@link userSetPriorityRecently}).
  */
 import type { Priority } from "@todo/contracts"
 import { type InstantInput, localDaysBetween, toEpochMillis } from "@todo/calendar/Zoned"
@@ -198,3 +201,13 @@ export const shouldSuggest = (
     result.score <= threshold(to + 1) - HYSTERESIS_MARGIN
   )
 }
+
+/** How long a priority the user set explicitly is left alone. */
+export const USER_PRIORITY_RESPECTED_MS = DAY
+
+/**
+ * Whether the user set the task's priority explicitly less than 24 hours before `now` (then no priority suggestion
+ * is made). A time after `now` (clocks of two machines) counts as recent.
+ */
+export const userSetPriorityRecently = (prioritySetAt: InstantInput | null, now: InstantInput): boolean =>
+  prioritySetAt !== null && toEpochMillis(now) - toEpochMillis(prioritySetAt) < USER_PRIORITY_RESPECTED_MS

@@ -7,6 +7,8 @@ import {
   priorityFromScore,
   scorePriority,
   shouldSuggest,
+  USER_PRIORITY_RESPECTED_MS,
+  userSetPriorityRecently,
 } from "../../src/decisions/Prioritization.ts"
 
 // Monday 24 Nov 2025, 11:00 in Berlin
@@ -247,6 +249,29 @@ describe("properties", () => {
         expect(r.reason).toMatch(/^[A-Z][^\n]*[?.]$/)
       }),
       { numRuns: 200 },
+    )
+  })
+})
+
+describe("userSetPriorityRecently: the user's explicit choice is left alone for a day", () => {
+  const now = "2025-11-24T10:00:00Z"
+  it.each([
+    ["never set", null, false],
+    ["set a moment ago", "2025-11-24T09:59:59Z", true],
+    ["set 23h59m ago", "2025-11-23T10:00:01Z", true],
+    ["set exactly 24h ago", "2025-11-23T10:00:00Z", false],
+    ["set two days ago", "2025-11-22T10:00:00Z", false],
+    ["set ahead of this clock (another machine's)", "2025-11-24T10:05:00Z", true],
+  ] as const)("%s → %s", (_, setAt, expected) => {
+    expect(userSetPriorityRecently(setAt, now)).toBe(expected)
+  })
+
+  it("holds for any instant within the day before now, and none outside it", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 3 * 86_400_000 }), (ago) => {
+        const setAt = new Date(Date.parse(now) - ago).toISOString()
+        expect(userSetPriorityRecently(setAt, now)).toBe(ago < USER_PRIORITY_RESPECTED_MS)
+      }),
     )
   })
 })

@@ -78,19 +78,8 @@ export interface InvalidCall {
 
 // ---- helpers ----
 
-/** A task as the model sees it. */
-const taskView = (t: Task) => ({
-  id: t.id,
-  title: t.title,
-  description: t.description,
-  priority: t.priority,
-  dueDate: t.dueDate,
-  remindAt: t.remindAt,
-  recurrence: t.recurrence,
-  tags: t.tags,
-  completed: t.completed,
-  completedAt: t.completedAt,
-})
+/** A task as the model sees it: every field the user sees, without the bookkeeping. */
+const taskView = ({ createdAt: _c, updatedAt: _u, version: _v, repeatFrom: _r, ...view }: Task) => view
 
 const suggestionView = (s: Suggestion) => ({
   id: s.id,

@@ -1,5 +1,5 @@
 import { CurrentActor } from "@todo/messaging"
-import type { CreateTask, Task } from "@todo/contracts"
+import { type CreateTask, CreateTask as CreateTaskSchema, EXAMPLE_TASK, type Task } from "@todo/contracts"
 import { SuggestionService } from "@todo/core/suggestions/SuggestionService"
 import { TaskService } from "@todo/core/tasks/TaskService"
 import { layer } from "@effect/vitest"
@@ -10,20 +10,17 @@ import { ChatTools, type InvalidCall, type ValidCall } from "../../src/chat/Chat
 const ID = "3f2b8c1e-8f5e-4a9a-9a43-2b0a0b6d1f11"
 
 const task = (fields: Partial<Task>): Task => ({
+  ...EXAMPLE_TASK,
   id: ID,
   title: "t",
-  description: null,
   priority: "medium",
   dueDate: null,
   remindAt: null,
   recurrence: null,
-  repeatFrom: "dueDate",
   tags: [],
-  completed: false,
-  completedAt: null,
+  estimateMinutes: null,
   createdAt: "2026-01-01T00:00:00.000Z",
   updatedAt: "2026-01-01T00:00:00.000Z",
-  version: 1,
   ...fields,
 })
 
@@ -102,20 +99,14 @@ layer(ToolsUnderTest)("tool definitions", (it) => {
       Effect.sync(() => {
         const create = definition(tools, "create_task")
         expect(create.type).toBe("object")
-        expect(Object.keys(create.properties)).toEqual([
-          "title",
-          "description",
-          "priority",
-          "dueDate",
-          "remindAt",
-          "recurrence",
-          "repeatFrom",
-          "tags",
-        ])
+        expect(Object.keys(create.properties)).toEqual(Object.keys(CreateTaskSchema.fields))
         expect(create.required).toEqual(["title"])
         expect(create.additionalProperties).toBe(false)
         expect(create.properties.priority).toMatchObject({ enum: ["low", "medium", "high", "urgent"] })
         expect(create.properties.tags).toMatchObject({ type: "array", maxItems: 20 })
+        expect(create.properties.estimateMinutes).toMatchObject({
+          anyOf: [{ type: "integer", minimum: 1, maximum: 1440 }, { type: "null" }],
+        })
         expect(String(create.properties.dueDate!.description)).toContain("ISO 8601")
 
         const list = definition(tools, "list_tasks")

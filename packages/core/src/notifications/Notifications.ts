@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto"
-import type { Notification } from "@todo/contracts"
+import { Notification } from "@todo/contracts"
 import { Context, Effect, Layer, Option, Schema } from "effect"
+import { DateAsIsoString, SqlTable } from "@todo/runtime/sql/SqlTable"
+import * as Model from "effect/schema/Model"
 import { type HttpMeaning, meaning } from "@todo/runtime/http/Problem"
 import { SqlClient } from "effect/sql/SqlClient"
 import type { SqlError } from "effect/sql/SqlError"
@@ -16,27 +18,21 @@ export class NotificationNotFound extends Schema.TaggedError<NotificationNotFoun
   }
 }
 
-interface NotificationRow {
-  readonly id: string
-  readonly task_id: string | null
-  readonly kind: "reminder"
-  readonly title: string
-  readonly message: string
-  readonly created_at: Date
-  readonly read_at: Date | null
-}
+// The contract's fields, as stored; the database sets the kind (reminder, the only one) and the times.
+const { kind, createdAt, readAt, ...given } = Notification.fields
 
-const toNotification = (r: NotificationRow): Notification => ({
-  id: r.id,
-  taskId: r.task_id,
-  kind: r.kind,
-  title: r.title,
-  message: r.message,
-  createdAt: r.created_at.toISOString(),
-  readAt: r.read_at?.toISOString() ?? null,
-})
+/** A row of `notifications`, declared once: selected, it is the contract's `Notification`. */
+export class NotificationRow extends Model.Class<NotificationRow>("NotificationRow")({
+  ...given,
+  userId: Model.FieldOnly(["insert"])(Schema.String),
+  kind: Model.GeneratedByDb(kind),
+  createdAt: Model.GeneratedByDb(DateAsIsoString),
+  readAt: Model.GeneratedByDb(Schema.NullOr(DateAsIsoString)),
+}) {}
 
-const COLUMNS = "id, task_id, kind, title, message, created_at, read_at"
+const NotificationTable = SqlTable("notifications", NotificationRow)
+
+const toNotification = (row: NotificationRow): Notification => ({ ...row })
 
 /** The user's notifications (reminders that fired): newest first, markable as read. */
 export class Notifications extends Context.Service<
@@ -65,7 +61,7 @@ export class Notifications extends Context.Service<
     Notifications,
     Effect.gen(function* () {
       const sql = yield* SqlClient
-      const columns = sql.literal(COLUMNS)
+      const columns = sql.literal(NotificationTable.columns)
 
       const create = Effect.fn("Notifications.create")(function* (n: {
         readonly userId: string
@@ -73,11 +69,10 @@ export class Notifications extends Context.Service<
         readonly title: string
         readonly message: string
       }) {
-        const [row] = yield* sql<NotificationRow>`
-          INSERT INTO notifications (id, user_id, task_id, title, message)
-          VALUES (${randomUUID()}, ${n.userId}, ${n.taskId}, ${n.title}, ${n.message})
-          RETURNING ${columns}`
-        return toNotification(row!)
+        const rows = yield* NotificationTable.insert(sql, [{ ...n, id: randomUUID() }], {
+          tail: sql`RETURNING ${columns}`,
+        })
+        return toNotification(yield* NotificationTable.decodeSingle(rows))
       })
 
       const list = Effect.fn("Notifications.list")(function* (
@@ -93,17 +88,25 @@ export class Notifications extends Context.Service<
           const c = yield* decodeCursor(query.cursor, { signature, value: MicrosInstant, id: UuidId })
           filters.push(sql`(created_at, id) < (${c.v}, ${c.id})`)
         }
-        const rows = yield* sql<NotificationRow & { cursor_at: string }>`
+        const rows = yield* sql<{ readonly id: string; readonly cursor_at: string }>`
           SELECT ${columns}, ${sql.literal(isoMicros("created_at"))} AS cursor_at FROM notifications
           WHERE ${sql.and(filters)} ORDER BY created_at DESC, id DESC LIMIT ${limit + 1}`
-        return yield* pageOf(rows, limit, signature, (r) => r.cursor_at, toNotification)
+        const page = yield* pageOf(
+          rows,
+          limit,
+          signature,
+          (r) => r.cursor_at,
+          (r) => r,
+        )
+        const items = yield* NotificationTable.decodeAll(page.items)
+        return { items: items.map(toNotification), nextCursor: page.nextCursor }
       })
 
       const markRead = Effect.fn("Notifications.markRead")(function* (userId: string, id: string) {
-        const rows = yield* sql<NotificationRow>`
+        const rows = yield* sql`
           UPDATE notifications SET read_at = coalesce(read_at, now())
           WHERE id = ${id} AND user_id = ${userId} RETURNING ${columns}`
-        return yield* Option.match(Option.fromNullishOr(rows[0]), {
+        return yield* Option.match(yield* NotificationTable.decodeFirst(rows), {
           onNone: () => Effect.fail(new NotificationNotFound({ notificationId: id })),
           onSome: (r) => Effect.succeed(toNotification(r)),
         })

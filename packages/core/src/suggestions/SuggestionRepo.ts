@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto"
-import type { ListSuggestionsQuery, ProposedChange, Suggestion, SuggestionType } from "@todo/contracts"
-import { Context, Effect, Layer, Option } from "effect"
+import { type ListSuggestionsQuery, Suggestion, type SuggestionType } from "@todo/contracts"
+import { Context, Effect, Layer, Option, Schema } from "effect"
 import { count, suggestionsCreated } from "@todo/runtime/Metrics"
+import { DateAsIsoString, SqlTable } from "@todo/runtime/sql/SqlTable"
+import * as Model from "effect/schema/Model"
 import { SqlClient } from "effect/sql/SqlClient"
 import type { SqlError } from "effect/sql/SqlError"
 import type { Fragment } from "effect/sql/Statement"
@@ -9,46 +11,26 @@ import { decodeCursor, MicrosInstant, pageOf, UuidId } from "../Cursor.ts"
 import type { InvalidCursor } from "../Errors.ts"
 import { isoMicros } from "@todo/runtime/sql/Keyset"
 
-interface SuggestionRow {
-  readonly id: string
-  readonly user_id: string
-  readonly task_id: string
-  readonly type: SuggestionType
-  readonly message: string
-  readonly proposed_change: ProposedChange | string
-  readonly status: Suggestion["status"]
-  readonly source_event: string
-  readonly correlation_id: string | null
-  readonly created_at: Date
-}
+// The contract's fields, as stored (`proposedChange` is jsonb, decoded by the contract's schema).
+const { status, createdAt, ...given } = Suggestion.fields
 
-const COLUMNS =
-  "id, user_id, task_id, type, message, proposed_change, status, source_event, correlation_id, created_at"
+/**
+ * A row of `suggestions`, declared once: selected, it is the contract's `Suggestion` (withdrawn rows are never
+ * selected); inserted, the agent's proposal with its owner; the database sets status and time.
+ */
+export class SuggestionRow extends Model.Class<SuggestionRow>("SuggestionRow")({
+  ...given,
+  userId: Model.FieldOnly(["insert"])(Schema.String),
+  status: Model.FieldOnly(["select", "update", "json"])(status),
+  createdAt: Model.GeneratedByDb(DateAsIsoString),
+}) {}
 
-const toSuggestion = (row: SuggestionRow): Suggestion => ({
-  id: row.id,
-  taskId: row.task_id,
-  type: row.type,
-  message: row.message,
-  proposedChange:
-    typeof row.proposed_change === "string"
-      ? (JSON.parse(row.proposed_change) as ProposedChange)
-      : row.proposed_change,
-  status: row.status,
-  sourceEvent: row.source_event,
-  correlationId: row.correlation_id,
-  createdAt: row.created_at.toISOString(),
-})
+const Suggestions = SqlTable("suggestions", SuggestionRow)
 
-export interface NewSuggestion {
-  readonly userId: string
-  readonly taskId: string
-  readonly type: SuggestionType
-  readonly message: string
-  readonly proposedChange: ProposedChange
-  readonly sourceEvent: string
-  readonly correlationId: string | null
-}
+const toSuggestion = (row: SuggestionRow): Suggestion => ({ ...row })
+
+/** An agent's proposal, before the database gives it a status and a time. */
+export type NewSuggestion = Omit<typeof SuggestionRow.insert.Type, "id">
 
 /** Withdrawn suggestions (their task was completed or deleted) are history, never listed. */
 const LISTED = ["pending", "accepted", "dismissed"] as const
@@ -85,7 +67,9 @@ export class SuggestionRepo extends Context.Service<
     SuggestionRepo,
     Effect.gen(function* () {
       const sql = yield* SqlClient
-      const columns = sql.literal(COLUMNS)
+      const columns = sql.literal(Suggestions.columns)
+      const decodePage = <P extends { readonly items: ReadonlyArray<unknown> }>(page: P) =>
+        Effect.map(Suggestions.decodeAll(page.items), (rows) => ({ ...page, items: rows.map(toSuggestion) }))
 
       const list = Effect.fn("SuggestionRepo.list")(function* (userId: string, query: ListSuggestionsQuery) {
         const limit = query.limit ?? 50
@@ -98,47 +82,51 @@ export class SuggestionRepo extends Context.Service<
           const c = yield* decodeCursor(query.cursor, { signature, value: MicrosInstant, id: UuidId })
           where.push(sql`(created_at, id) < (${c.v}, ${c.id})`)
         }
-        const rows = yield* sql<SuggestionRow & { cursor_at: string }>`
+        const rows = yield* sql<{ readonly id: string; readonly cursor_at: string }>`
           SELECT ${columns}, ${sql.literal(isoMicros("created_at"))} AS cursor_at
           FROM suggestions WHERE ${sql.and(where)}
           ORDER BY created_at DESC, id DESC LIMIT ${limit + 1}`
-        return yield* pageOf(rows, limit, signature, (r) => r.cursor_at, toSuggestion)
+        return yield* decodePage(
+          yield* pageOf(
+            rows,
+            limit,
+            signature,
+            (r) => r.cursor_at,
+            (r) => r,
+          ),
+        )
       })
 
       const findForUpdate = Effect.fn("SuggestionRepo.findForUpdate")(function* (userId: string, id: string) {
-        const rows = yield* sql<SuggestionRow>`
+        const rows = yield* sql`
           SELECT ${columns} FROM suggestions WHERE id = ${id} AND user_id = ${userId} AND status <> 'withdrawn'
           FOR UPDATE`
-        return Option.map(Option.fromNullishOr(rows[0]), toSuggestion)
+        return Option.map(yield* Suggestions.decodeFirst(rows), toSuggestion)
       })
 
+      /** Inserts those of `list` whose task is the user's and open, unless one of the type is pending already. */
+      const insertOpen = (list: ReadonlyArray<NewSuggestion>) =>
+        Suggestions.insert(
+          sql,
+          list.map((s) => ({ ...s, id: randomUUID() })),
+          {
+            join: sql`tasks t`,
+            where: sql`t.id = given.task_id AND t.user_id = given.user_id AND NOT t.completed`,
+            tail: sql`ON CONFLICT (task_id, type) WHERE status = 'pending' DO NOTHING RETURNING ${columns}`,
+          },
+        ).pipe(Effect.flatMap(Suggestions.decodeAll))
+
       const insertPending = Effect.fn("SuggestionRepo.insertPending")(function* (s: NewSuggestion) {
-        const rows = yield* sql<SuggestionRow>`
-          INSERT INTO suggestions (id, user_id, task_id, type, message, proposed_change, source_event, correlation_id)
-          SELECT ${randomUUID()}, ${s.userId}, t.id, ${s.type}, ${s.message}, ${JSON.stringify(s.proposedChange)}::jsonb,
-                 ${s.sourceEvent}, ${s.correlationId}
-          FROM tasks t WHERE t.id = ${s.taskId} AND t.user_id = ${s.userId} AND NOT t.completed
-          ON CONFLICT (task_id, type) WHERE status = 'pending' DO NOTHING
-          RETURNING ${columns}`
-        return Option.map(Option.fromNullishOr(rows[0]), toSuggestion)
+        const [row] = yield* insertOpen([s])
+        return Option.map(Option.fromNullishOr(row), toSuggestion)
       })
 
       const insertPendingMany = Effect.fn("SuggestionRepo.insertPendingMany")(function* (
         list: ReadonlyArray<NewSuggestion>,
       ) {
         if (list.length === 0) return []
-        const rows = yield* sql<SuggestionRow>`
-          INSERT INTO suggestions (id, user_id, task_id, type, message, proposed_change, source_event, correlation_id)
-          SELECT n.id, n.user_id, n.task_id, n.type, n.message, n.proposed_change, n.source_event, n.correlation_id
-          FROM unnest(${list.map(() => randomUUID())}::uuid[], ${list.map((s) => s.userId)}::uuid[],
-                      ${list.map((s) => s.taskId)}::uuid[], ${list.map((s) => s.type)}::text[],
-                      ${list.map((s) => s.message)}::text[], ${list.map((s) => JSON.stringify(s.proposedChange))}::jsonb[],
-                      ${list.map((s) => s.sourceEvent)}::text[], ${list.map((s) => s.correlationId)}::text[])
-            AS n(id, user_id, task_id, type, message, proposed_change, source_event, correlation_id)
-          JOIN tasks t ON t.id = n.task_id AND t.user_id = n.user_id AND NOT t.completed
-          ON CONFLICT (task_id, type) WHERE status = 'pending' DO NOTHING
-          RETURNING ${columns}`
-        for (const r of rows) yield* count(suggestionsCreated, { type: r.type, source: r.source_event })
+        const rows = yield* insertOpen(list)
+        for (const r of rows) yield* count(suggestionsCreated, { type: r.type, source: r.sourceEvent })
         return rows.map(toSuggestion)
       })
 
@@ -146,9 +134,10 @@ export class SuggestionRepo extends Context.Service<
         id: string,
         status: "accepted" | "dismissed",
       ) {
-        const [row] = yield* sql<SuggestionRow>`
-          UPDATE suggestions SET status = ${status}, resolved_at = now() WHERE id = ${id} RETURNING ${columns}`
-        return toSuggestion(row!)
+        const rows = yield* sql`
+          UPDATE suggestions SET ${yield* Suggestions.set(sql, { status })}, resolved_at = now()
+          WHERE id = ${id} RETURNING ${columns}`
+        return toSuggestion(yield* Suggestions.decodeSingle(rows))
       })
 
       const withdrawPending = Effect.fn("SuggestionRepo.withdrawPending")(function* (

@@ -6,6 +6,8 @@
  *   20 (later ones stay in the title), at most 50 characters each (longer ones stay in the title).
  * - **Priority**: `!low` `!medium` `!high` `!urgent`, `!1`…`!4` and Todoist's `p1`…`p4` (1 = urgent, 4 = low), as
  *   standalone words. Several: the last one wins; all are removed from the title.
+ * - **Estimate**: `~30m`, `~2h`, `~1h30m` (also `~90min`), as a standalone word, 1 minute to 24 hours; the last one
+ *   wins and all leave the title; out of range ("~0m", "~25h") it stays in the title.
  * - **Dates, times and recurrences**: the phrases of `quickadd/Phrases.ts`. Every fragment of the text combines: a
  *   day from one place and a time from another ("at 10:00 in 5 days", "Fri @ 7pm"), a recurrence with its time and
  *   its start ("every other Tues 7am starting 1 Nov"). The first day, the first time and the first recurrence win;
@@ -90,6 +92,10 @@ const PRIORITY_WORDS: Record<string, Priority> = {
   p4: "low",
 }
 const PRIORITY = /(^|[\s(,;])(!(?:low|medium|high|urgent|[1-4])|p[1-4])(?=$|[\s.,;:!?)])/giu
+
+/** `~1h30m`: hours, minutes or both. */
+const ESTIMATE = /(^|[\s(,;])(~(?:(\d{1,4})h)?(?:(\d{1,5})(?:min|m))?)(?=$|[\s.,;:!?)])/giu
+export const MAX_ESTIMATE_MINUTES = 1440
 
 // ---------------------------------------------------------------------------------------------------------------------
 // date fragments
@@ -269,6 +275,7 @@ export const parseQuickAdd = (
       repeatFrom: "dueDate",
       priority: null,
       tags: [],
+      estimateMinutes: null,
       recognized: [],
     })
   }
@@ -310,6 +317,17 @@ const parse = (original: string, options: QuickAddOptions, budget: WorkBudget): 
     priority = value
     const start = (m.index ?? 0) + (m[1] ?? "").length
     spans.push({ start, end: start + word.length, kind: "priority" })
+  }
+
+  // estimate
+  let estimateMinutes: number | null = null
+  for (const m of mask(scanned, spans).matchAll(ESTIMATE)) {
+    if (m[3] === undefined && m[4] === undefined) continue
+    const minutes = Number(m[3] ?? 0) * 60 + Number(m[4] ?? 0)
+    if (minutes < 1 || minutes > MAX_ESTIMATE_MINUTES) continue
+    estimateMinutes = minutes
+    const start = (m.index ?? 0) + (m[1] ?? "").length
+    spans.push({ start, end: start + (m[2] ?? "").length, kind: "estimate" })
   }
 
   // dates, times and recurrences
@@ -390,6 +408,7 @@ const parse = (original: string, options: QuickAddOptions, budget: WorkBudget): 
     repeatFrom,
     priority,
     tags,
+    estimateMinutes,
     recognized: ordered.map((s) => ({ kind: s.kind, text: original.slice(s.start, s.end) })),
   }
 }

@@ -1,7 +1,8 @@
-import type { ListTasksQuery } from "@todo/contracts"
+import { ListTasksQuery } from "@todo/contracts"
 import { Schema } from "effect"
 import { MicrosInstant } from "../Cursor.ts"
 import { isoMicros } from "@todo/runtime/sql/Keyset"
+import { Tasks } from "./TaskRow.ts"
 
 /**
  * How a list request sorts: the SQL expression of the sort key, its direction, and how NULLs order (always last:
@@ -27,8 +28,8 @@ const Rank = Schema.String.check(Schema.isPattern(/^\d{1,12}(\.\d{1,12})?$/))
 
 const expressions = {
   dueDate: {
-    expression: "due_date",
-    text: isoMicros("due_date"),
+    expression: Tasks.column("dueDate"),
+    text: isoMicros(Tasks.column("dueDate")),
     nullable: true,
     defaultOrder: "asc",
     value: Schema.NullOr(MicrosInstant),
@@ -41,15 +42,15 @@ const expressions = {
     value: PriorityRank,
   },
   createdAt: {
-    expression: "created_at",
-    text: isoMicros("created_at"),
+    expression: Tasks.column("createdAt"),
+    text: isoMicros(Tasks.column("createdAt")),
     nullable: false,
     defaultOrder: "desc",
     value: MicrosInstant,
   },
   updatedAt: {
-    expression: "updated_at",
-    text: isoMicros("updated_at"),
+    expression: Tasks.column("updatedAt"),
+    text: isoMicros(Tasks.column("updatedAt")),
     nullable: false,
     defaultOrder: "desc",
     value: MicrosInstant,
@@ -64,21 +65,17 @@ const expressions = {
   rank: { expression: "rank", text: "rank::text", nullable: false, defaultOrder: "desc", value: Rank },
 } as const
 
+/** Every parameter of a list but the sort and the page: what a cursor is bound to (a new filter is bound too). */
+const FILTERS = (Object.keys(ListTasksQuery.fields) as Array<keyof ListTasksQuery>).filter(
+  (k) => k !== "sort" && k !== "order" && k !== "limit" && k !== "cursor",
+)
+
 /** A search without an explicit sort is ordered by relevance; everything else by newest first. */
 export const sortPlan = (query: ListTasksQuery): SortPlan => {
   const key = query.sort ?? (query.q !== undefined ? "rank" : "createdAt")
   const e = expressions[key]
   const order = query.order ?? e.defaultOrder
-  const filters = JSON.stringify([
-    query.q ?? null,
-    query.status ?? null,
-    query.priority ?? null,
-    query.tag ?? null,
-    query.dueBefore ?? null,
-    query.dueAfter ?? null,
-    query.overdue ?? null,
-    query.remindAfter ?? null,
-  ])
+  const filters = JSON.stringify(FILTERS.map((k) => query[k] ?? null))
   return {
     key,
     expression: e.expression,

@@ -1,4 +1,4 @@
-import type { ListTasksQuery, Priority, RepeatFrom, Task } from "@todo/contracts"
+import type { ListTasksQuery, Task } from "@todo/contracts"
 import { Context, Effect, Layer, Option } from "effect"
 import { SqlClient } from "effect/sql/SqlClient"
 import type { SqlError } from "effect/sql/SqlError"
@@ -6,19 +6,9 @@ import type { Fragment, Statement } from "effect/sql/Statement"
 import { decodeCursor, pageOf, UuidId } from "../Cursor.ts"
 import type { InvalidCursor } from "../Errors.ts"
 import { sortPlan, toPrefixTsQuery } from "./TaskQuery.ts"
-import { TASK_COLUMNS, type TaskRow, toTask } from "./TaskRow.ts"
+import { type TaskChanges, type TaskFields, Tasks, toTask } from "./TaskRow.ts"
 
-/** The stored fields of a task that callers set (everything but ids, timestamps and version). */
-export interface TaskFields {
-  readonly title: string
-  readonly description: string | null
-  readonly priority: Priority
-  readonly dueDate: string | null
-  readonly remindAt: string | null
-  readonly recurrence: string | null
-  readonly repeatFrom: RepeatFrom
-  readonly tags: ReadonlyArray<string>
-}
+export type { TaskChanges, TaskFields } from "./TaskRow.ts"
 
 export interface TaskPage {
   readonly items: ReadonlyArray<Task>
@@ -33,15 +23,17 @@ export class TaskRepo extends Context.Service<
   {
     readonly insert: (userId: string, id: string, fields: TaskFields) => Effect.Effect<Task, SqlError>
     /** The INSERT of `insert`, not run (`RETURNING` the row): for a statement that writes its event too. */
-    readonly insertStatement: (userId: string, id: string, fields: TaskFields) => Statement<TaskRow>
+    readonly insertStatement: (
+      userId: string,
+      id: string,
+      fields: TaskFields,
+    ) => Effect.Effect<Statement<Record<string, unknown>>>
+    /** The task from the rows `insertStatement` returned. */
+    readonly inserted: (rows: ReadonlyArray<unknown>) => Effect.Effect<Task>
     readonly find: (userId: string, id: string) => Effect.Effect<Option.Option<Task>, SqlError>
     /** Locks the row for the rest of the transaction (concurrent changes to one task queue up). */
     readonly findForUpdate: (userId: string, id: string) => Effect.Effect<Option.Option<Task>, SqlError>
-    readonly update: (
-      userId: string,
-      id: string,
-      fields: Partial<TaskFields> & { readonly completed?: boolean; readonly completedAt?: string | null },
-    ) => Effect.Effect<Task, SqlError>
+    readonly update: (userId: string, id: string, changes: TaskChanges) => Effect.Effect<Task, SqlError>
     readonly remove: (userId: string, id: string) => Effect.Effect<boolean, SqlError>
     readonly list: (
       userId: string,
@@ -55,56 +47,39 @@ export class TaskRepo extends Context.Service<
     TaskRepo,
     Effect.gen(function* () {
       const sql = yield* SqlClient
-      const columns = sql.literal(TASK_COLUMNS)
+      const columns = sql.literal(Tasks.columns)
+      const decode = (rows: ReadonlyArray<unknown>) => Effect.map(Tasks.decodeFirst(rows), Option.map(toTask))
       // No spans of its own: every method is one statement, already a span of its own (`postgres`, with the
       // query text) under TaskService's span. A second span per call cost ~25 µs of CPU on every request with
       // tracing on and told nothing the SQL span does not.
 
-      const insertStatement = (userId: string, id: string, f: TaskFields) => sql<TaskRow>`
-          INSERT INTO tasks (id, user_id, title, description, priority, due_date, remind_at, recurrence,
-                             repeat_from, tags)
-          VALUES (${id}, ${userId}, ${f.title}, ${f.description}, ${f.priority}, ${f.dueDate}, ${f.remindAt},
-                  ${f.recurrence}, ${f.repeatFrom}, ${f.tags as Array<string>})
-          RETURNING ${columns}`
+      const insertStatement = (userId: string, id: string, fields: TaskFields) =>
+        Tasks.insertStatement(sql, [{ ...fields, id, userId }], { tail: sql`RETURNING ${columns}` })
 
-      const insert = Effect.fnUntraced(function* (userId: string, id: string, f: TaskFields) {
-        const [row] = yield* insertStatement(userId, id, f)
-        return toTask(row!)
+      const inserted = (rows: ReadonlyArray<unknown>) => Effect.map(Tasks.decodeSingle(rows), toTask)
+
+      const insert = Effect.fnUntraced(function* (userId: string, id: string, fields: TaskFields) {
+        return yield* inserted(yield* Effect.flatten(insertStatement(userId, id, fields)))
       })
 
       const find = Effect.fnUntraced(function* (userId: string, id: string) {
-        const rows =
-          yield* sql<TaskRow>`SELECT ${columns} FROM tasks WHERE id = ${id} AND user_id = ${userId}`
-        return Option.map(Option.fromNullishOr(rows[0]), toTask)
+        return yield* decode(
+          yield* sql`SELECT ${columns} FROM tasks WHERE id = ${id} AND user_id = ${userId}`,
+        )
       })
 
       const findForUpdate = Effect.fnUntraced(function* (userId: string, id: string) {
-        const rows = yield* sql<TaskRow>`
-          SELECT ${columns} FROM tasks WHERE id = ${id} AND user_id = ${userId} FOR UPDATE`
-        return Option.map(Option.fromNullishOr(rows[0]), toTask)
+        return yield* decode(
+          yield* sql`SELECT ${columns} FROM tasks WHERE id = ${id} AND user_id = ${userId} FOR UPDATE`,
+        )
       })
 
-      const update = Effect.fnUntraced(function* (
-        userId: string,
-        id: string,
-        f: Partial<TaskFields> & { readonly completed?: boolean; readonly completedAt?: string | null },
-      ) {
-        const set: Record<string, unknown> = {}
-        if (f.title !== undefined) set.title = f.title
-        if (f.description !== undefined) set.description = f.description
-        if (f.priority !== undefined) set.priority = f.priority
-        if (f.dueDate !== undefined) set.due_date = f.dueDate
-        if (f.remindAt !== undefined) set.remind_at = f.remindAt
-        if (f.recurrence !== undefined) set.recurrence = f.recurrence
-        if (f.repeatFrom !== undefined) set.repeat_from = f.repeatFrom
-        if (f.tags !== undefined) set.tags = f.tags
-        if (f.completed !== undefined) set.completed = f.completed
-        if (f.completedAt !== undefined) set.completed_at = f.completedAt
-        const [row] = yield* sql<TaskRow>`
-          UPDATE tasks SET ${sql.update(set)}, updated_at = now(), version = version + 1
+      const update = Effect.fnUntraced(function* (userId: string, id: string, changes: TaskChanges) {
+        const rows = yield* sql`
+          UPDATE tasks SET ${yield* Tasks.set(sql, changes)}, updated_at = now(), version = version + 1
           WHERE id = ${id} AND user_id = ${userId}
           RETURNING ${columns}`
-        return toTask(row!)
+        return toTask(yield* Tasks.decodeSingle(rows))
       })
 
       const remove = Effect.fnUntraced(function* (userId: string, id: string) {
@@ -159,7 +134,7 @@ export class TaskRepo extends Context.Service<
           tsquery !== undefined
             ? sql`round(ts_rank_cd(search, to_tsquery('simple', ${tsquery}))::numeric, 8)`
             : sql`0::numeric`
-        const rows = yield* sql<TaskRow & { sort_text: string | null }>`
+        const rows = yield* sql<{ readonly id: string; readonly sort_text: string | null }>`
           SELECT * FROM (
             SELECT ${columns}, ${rank} AS rank,
                    ${plan.key === "rank" ? rank : sql.literal(plan.expression)} AS sort_key,
@@ -169,7 +144,15 @@ export class TaskRepo extends Context.Service<
           ${keyset.length > 0 ? sql`WHERE ${sql.and(keyset)}` : sql``}
           ORDER BY ${key} ${direction} NULLS LAST, id ${direction}
           LIMIT ${limit + 1}`
-        return yield* pageOf(rows, limit, plan.signature, (r) => r.sort_text, toTask)
+        const page = yield* pageOf(
+          rows,
+          limit,
+          plan.signature,
+          (r) => r.sort_text,
+          (r) => r,
+        )
+        const items = yield* Effect.map(Tasks.decodeAll(page.items), (decoded) => decoded.map(toTask))
+        return { items, nextCursor: page.nextCursor }
       })
 
       const tags = Effect.fnUntraced(function* (userId: string) {
@@ -178,7 +161,17 @@ export class TaskRepo extends Context.Service<
           WHERE user_id = ${userId} GROUP BY tag ORDER BY count DESC, tag`
       })
 
-      return TaskRepo.of({ insert, insertStatement, find, findForUpdate, update, remove, list, tags })
+      return TaskRepo.of({
+        insert,
+        insertStatement,
+        inserted,
+        find,
+        findForUpdate,
+        update,
+        remove,
+        list,
+        tags,
+      })
     }),
   )
 }

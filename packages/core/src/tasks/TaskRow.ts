@@ -1,42 +1,55 @@
-import type { Priority, RepeatFrom, Task } from "@todo/contracts"
+import { Task } from "@todo/contracts"
+import { DateAsIsoString, SqlTable } from "@todo/runtime/sql/SqlTable"
+import { Schema } from "effect"
+import * as Model from "effect/schema/Model"
 
-/** A `tasks` row as selected by {@link TASK_COLUMNS}. */
-export interface TaskRow {
-  readonly id: string
-  readonly user_id: string
-  readonly title: string
-  readonly description: string | null
-  readonly priority: Priority
-  readonly due_date: Date | null
-  readonly remind_at: Date | null
-  readonly recurrence: string | null
-  readonly repeat_from: RepeatFrom
-  readonly tags: ReadonlyArray<string>
-  readonly completed: boolean
-  readonly completed_at: Date | null
-  readonly created_at: Date
-  readonly updated_at: Date
-  readonly version: number
+// The fields the user sets and the API answers as they are stored (title, description, priority, recurrence,
+// repeatFrom, tags, estimateMinutes, …): taken from the contract, so a new plain field needs no line here. The
+// others are named because the database treats them differently.
+const { id, dueDate, remindAt, completed, completedAt, createdAt, updatedAt, version, ...userFields } =
+  Task.fields
+
+const Instant = Schema.NullOr(DateAsIsoString)
+
+/**
+ * A row of `tasks`, declared once: the column lists, row decoding, and the insert and update shapes of TaskRepo
+ * derive from it. Selected, it is the contract's `Task`; the owner and `prioritySetAt` are written, never answered.
+ */
+export class TaskRow extends Model.Class<TaskRow>("TaskRow")({
+  ...userFields,
+  id,
+  userId: Model.FieldOnly(["insert"])(Schema.String),
+  dueDate: Instant,
+  remindAt: Instant,
+  completed: Model.FieldOnly(["select", "update", "json"])(completed),
+  completedAt: Model.FieldOnly(["select", "update", "json"])(Instant),
+  createdAt: Model.GeneratedByDb(DateAsIsoString),
+  updatedAt: Model.GeneratedByDb(DateAsIsoString),
+  version: Model.GeneratedByDb(version),
+  /** When the user last set the priority explicitly; the prioritization agent respects it for a day. */
+  prioritySetAt: Model.FieldOnly(["insert", "update"])(Instant),
+}) {}
+
+export const Tasks = SqlTable("tasks", TaskRow)
+
+/** The stored fields of a new task that callers set (everything but ids, timestamps, completion and version). */
+export type TaskFields = Omit<typeof TaskRow.insert.Type, "id" | "userId">
+
+/** What a PATCH, a completion or a reopening may change. */
+export type TaskChanges = Partial<Omit<typeof TaskRow.update.Type, "id">>
+
+/** What a new task holds where the request says nothing: typed, so a new stored field must be given a default. */
+export const TASK_DEFAULTS: Omit<TaskFields, "title"> = {
+  description: null,
+  priority: "medium",
+  dueDate: null,
+  remindAt: null,
+  recurrence: null,
+  repeatFrom: "dueDate",
+  tags: [],
+  estimateMinutes: null,
+  prioritySetAt: null,
 }
 
-export const TASK_COLUMNS = `id, user_id, title, description, priority, due_date, remind_at, recurrence, repeat_from,
-  tags, completed, completed_at, created_at, updated_at, version`
-
-const iso = (d: Date | null) => (d === null ? null : d.toISOString())
-
-export const toTask = (row: TaskRow): Task => ({
-  id: row.id,
-  title: row.title,
-  description: row.description,
-  priority: row.priority,
-  dueDate: iso(row.due_date),
-  remindAt: iso(row.remind_at),
-  recurrence: row.recurrence,
-  repeatFrom: row.repeat_from,
-  tags: [...row.tags],
-  completed: row.completed,
-  completedAt: iso(row.completed_at),
-  createdAt: row.created_at.toISOString(),
-  updatedAt: row.updated_at.toISOString(),
-  version: row.version,
-})
+/** The API's task of a decoded row (a plain object, as the contract's schema expects). */
+export const toTask = (row: TaskRow): Task => ({ ...row })

@@ -1,6 +1,13 @@
 import { Outbox } from "@todo/messaging"
 import { randomUUID } from "node:crypto"
-import type { CreateTask, ListTasksQuery, QuickAddParse, Task, UpdateTask } from "@todo/contracts"
+import {
+  type CreateTask,
+  CreateTask as CreateTaskSchema,
+  type ListTasksQuery,
+  type QuickAddParse,
+  type Task,
+  UpdateTask,
+} from "@todo/contracts"
 import { ruleBudget, type WorkBudget } from "@todo/calendar/WorkBudget"
 import { validateRule } from "@todo/calendar/RRule"
 import { calendarWorkSteps } from "@todo/runtime/Metrics"
@@ -12,21 +19,19 @@ import { UserSettings } from "../accounts/UserSettings.ts"
 import { type InvalidCursor, InvalidTaskField, TaskNotFound, VersionConflict } from "../Errors.ts"
 import { parseQuickAdd } from "./QuickAdd.ts"
 import { nextOccurrence, shiftReminder } from "./Recurrence.ts"
-import { type TaskFields, type TaskPage, TaskRepo } from "./TaskRepo.ts"
-import { toTask } from "./TaskRow.ts"
+import { type TaskChanges, type TaskFields, type TaskPage, TaskRepo } from "./TaskRepo.ts"
+import { TASK_DEFAULTS } from "./TaskRow.ts"
 
-/** The fields a PATCH may change, in the order `changes` lists them. */
-const UPDATABLE = [
-  "title",
-  "description",
-  "priority",
-  "dueDate",
-  "remindAt",
-  "recurrence",
-  "repeatFrom",
-  "tags",
-] as const
-type Updatable = (typeof UPDATABLE)[number]
+/** The fields a PATCH may change, in the order `changes` lists them: the contract's. */
+type Updatable = keyof UpdateTask
+const UPDATABLE = Object.keys(UpdateTask.fields) as ReadonlyArray<Updatable>
+
+/** The fields a user sets on a task (what a create may carry), as the task holds them. */
+const CREATABLE = Object.keys(CreateTaskSchema.fields) as ReadonlyArray<keyof CreateTask>
+const userFieldsOf = (task: Task): CreateTask =>
+  // Object.fromEntries types its result as a string-keyed record; the keys are CreateTask's and the values the
+  // task's own (every stored field is a valid create value), which TypeScript cannot follow through a key list.
+  Object.fromEntries(CREATABLE.map((k) => [k, task[k]])) as unknown as CreateTask
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 
@@ -157,25 +162,20 @@ export class TaskService extends Context.Service<
               priority: fields.priority,
               dueDate: fields.dueDate === null ? null : new Date(fields.dueDate).toISOString(),
               recurring: fields.recurrence !== null,
+              estimateMinutes: fields.estimateMinutes,
             },
-            repo.insertStatement(userId, id, fields),
+            yield* repo.insertStatement(userId, id, fields),
           )
-          return toTask(rows[0]!)
+          return yield* repo.inserted(rows)
         })
 
       const create = Effect.fn("TaskService.create")(function* (userId: string, input: CreateTask) {
         yield* withCalendarBudget((budget) => checkRecurrence(input.recurrence, budget))
         yield* checkReminder(input.dueDate ?? null, input.remindAt ?? null)
-        const fields: TaskFields = {
-          title: input.title,
-          description: input.description ?? null,
-          priority: input.priority ?? "medium",
-          dueDate: input.dueDate ?? null,
-          remindAt: input.remindAt ?? null,
-          recurrence: input.recurrence ?? null,
-          repeatFrom: input.repeatFrom ?? "dueDate",
-          tags: input.tags ?? [],
-        }
+        // A priority in the request is the user's explicit choice (the prioritization agent respects it a while).
+        const prioritySetAt =
+          input.priority === undefined ? null : new Date(yield* Clock.currentTimeMillis).toISOString()
+        const fields: TaskFields = { ...TASK_DEFAULTS, ...input, prioritySetAt }
         // No transaction and no separate user lock: nothing is read first, and the one statement locks the user
         // before the event's id.
         return yield* insertWithEvent(userId, fields)
@@ -217,7 +217,7 @@ export class TaskService extends Context.Service<
               })
             }
             const changes: Record<string, { from: unknown; to: unknown }> = {}
-            const set: Partial<Record<Updatable, unknown>> = {}
+            const set: Record<string, unknown> = {}
             for (const field of UPDATABLE) {
               const to = patch[field]
               if (to === undefined || same(current[field], to)) continue
@@ -230,7 +230,10 @@ export class TaskService extends Context.Service<
               patch.dueDate !== undefined ? patch.dueDate : current.dueDate,
               patch.remindAt !== undefined ? patch.remindAt : current.remindAt,
             )
-            const task = yield* repo.update(userId, id, set as Partial<TaskFields>)
+            // Setting the priority, even to what an agent proposed, is the user's explicit choice.
+            if ("priority" in set) set.prioritySetAt = new Date(yield* Clock.currentTimeMillis).toISOString()
+            // The keys are the contract's and the values decoded by it: the update shape of the same fields.
+            const task = yield* repo.update(userId, id, set as TaskChanges)
             yield* outbox.append({ eventType: "tasks.updated", taskId: id, userId, changes })
             return task
           }),
@@ -297,15 +300,13 @@ export class TaskService extends Context.Service<
               }),
           })
           if (next === null) return null
+          // Everything the user set carries over; the dates and the rule move on; the priority is inherited, not set.
           return yield* insertWithEvent(userId, {
-            title: current.title,
-            description: current.description,
-            priority: current.priority,
+            ...TASK_DEFAULTS,
+            ...userFieldsOf(current),
             dueDate: next.dueDate,
             remindAt: shiftReminder(current.dueDate, current.remindAt, next.dueDate, timezone),
             recurrence: next.rule,
-            repeatFrom: current.repeatFrom,
-            tags: current.tags,
           })
         })
 
@@ -343,6 +344,7 @@ export class TaskService extends Context.Service<
           recurrence: parsed.recurrence,
           repeatFrom: parsed.repeatFrom,
           tags: parsed.tags,
+          estimateMinutes: parsed.estimateMinutes,
           ...(parsed.priority !== null ? { priority: parsed.priority } : {}),
         })
         return { task, parsed }

@@ -34,6 +34,7 @@ describe("parseQuickAdd: the examples", () => {
       repeatFrom: "dueDate",
       priority: "high",
       tags: ["home"],
+      estimateMinutes: null,
       recognized: [
         { kind: "recurrence", text: "every month on the 1st" },
         { kind: "tag", text: "#home" },
@@ -50,6 +51,7 @@ describe("parseQuickAdd: the examples", () => {
       repeatFrom: "dueDate",
       priority: "high",
       tags: ["errands"],
+      estimateMinutes: null,
       recognized: [
         { kind: "date", text: "tomorrow 9am" },
         { kind: "tag", text: "#errands" },
@@ -67,6 +69,7 @@ describe("parseQuickAdd: the examples", () => {
       repeatFrom: "dueDate",
       priority: null,
       tags: ["work"],
+      estimateMinutes: null,
       recognized: [
         { kind: "recurrence", text: "every weekday" },
         { kind: "date", text: "at 9:30" },
@@ -91,6 +94,7 @@ describe("parseQuickAdd: the examples", () => {
       repeatFrom: "dueDate",
       priority: null,
       tags: [],
+      estimateMinutes: null,
       recognized: [{ kind: "date", text: "on Sunday" }],
     })
   })
@@ -103,6 +107,7 @@ describe("parseQuickAdd: the examples", () => {
       repeatFrom: "completion",
       priority: null,
       tags: [],
+      estimateMinutes: null,
       recognized: [{ kind: "recurrence", text: "every! 3 days" }],
     })
   })
@@ -850,6 +855,54 @@ describe("quick add: bounded work", () => {
       Result.fail(
         "Quick add cannot read this text within its work budget (more than 50 steps): shorten it or split it into several tasks",
       ),
+    )
+  })
+})
+
+describe("quick add: an estimate (~30m, ~2h, ~1h30m)", () => {
+  it.each([
+    ["Call the bank ~30m", 30, "Call the bank"],
+    ["~2h Deep work", 120, "Deep work"],
+    ["Review slides ~1h30m tomorrow 9am", 90, "Review slides"],
+    ["Review notes ~90m #work !high", 90, "Review notes"],
+    ["Plan ~45min", 45, "Plan"],
+    ["Marathon ~24h", 1440, "Marathon"],
+    ["Two estimates ~10m ~20m", 20, "Two estimates"],
+  ] as const)("%s → %i minutes", (text, minutes, title) => {
+    const parsed = parse(text)
+    expect(parsed.estimateMinutes).toBe(minutes)
+    expect(parsed.title).toBe(title)
+    expect(parsed.recognized.filter((r) => r.kind === "estimate").length).toBeGreaterThan(0)
+  })
+
+  it.each([
+    ["nothing to read", "Buy ~milk"],
+    ["zero", "Nap ~0m"],
+    ["over a day", "Trip ~25h"],
+    ["inside a word", "file~30m.txt"],
+    ["a tilde alone", "about ~ 30m"],
+  ])("%s: %s keeps its text and no estimate", (_, text) => {
+    const parsed = parse(text)
+    expect(parsed.estimateMinutes).toBeNull()
+    expect(parsed.title).toContain("~")
+  })
+
+  it("property: any hours and minutes written ~Hh, ~Mm or ~HhMm within a day are read exactly and leave the title", () => {
+    const spelling = fc
+      .tuple(fc.integer({ min: 0, max: 24 }), fc.integer({ min: 0, max: 1440 }))
+      .filter(([h, m]) => h * 60 + m >= 1 && h * 60 + m <= 1440)
+      .map(([h, m]) => ({
+        minutes: h * 60 + m,
+        text: h === 0 ? `~${m}m` : m === 0 ? `~${h}h` : `~${h}h${m}m`,
+      }))
+    fc.assert(
+      fc.property(spelling, fc.constantFrom("Write report", "Call Anna", "Fix the bike"), (e, title) => {
+        const parsed = parse(`${title} ${e.text}`)
+        expect(parsed.estimateMinutes).toBe(e.minutes)
+        expect(parsed.title).toBe(title)
+        expect(Schema.decodeUnknownExit(QuickAddParse)(parsed)._tag).toBe("Success")
+      }),
+      { numRuns: 300 },
     )
   })
 })

@@ -31,6 +31,8 @@ interface Form {
   recurrence: RecurrenceDraft
   repeatFrom: RepeatFrom
   tags: string
+  /** Minutes as typed; empty for no estimate (the server checks the rest). */
+  estimate: string
 }
 
 const formOf = (target: EditorTarget): Form => {
@@ -45,6 +47,7 @@ const formOf = (target: EditorTarget): Form => {
       recurrence: draftFromRule(t.recurrence),
       repeatFrom: t.repeatFrom,
       tags: t.tags.join(" "),
+      estimate: t.estimateMinutes === null ? "" : String(t.estimateMinutes),
     }
   }
   const d = target.draft ?? {}
@@ -57,6 +60,7 @@ const formOf = (target: EditorTarget): Form => {
     recurrence: draftFromRule(d.recurrence ?? null),
     repeatFrom: d.repeatFrom ?? "dueDate",
     tags: (d.tags ?? []).join(" "),
+    estimate: d.estimateMinutes == null ? "" : String(d.estimateMinutes),
   }
 }
 
@@ -102,20 +106,19 @@ export const Editor = ({ target, onClose }: { target: EditorTarget; onClose: () 
     recurrence: rule,
     repeatFrom: form.repeatFrom,
     tags: parseTags(form.tags),
+    // Sent as typed: "2.5" or "0" comes back as the server's field error.
+    estimateMinutes: form.estimate.trim() === "" ? null : Number(form.estimate),
   })
 
-  /** Only what changed, so a PATCH does not overwrite fields someone else changed meanwhile. */
+  /**
+   * Only what changed, so a PATCH does not overwrite fields someone else changed meanwhile. An untouched field
+   * keeps the task's own value (its instant, its tags), so it is never sent.
+   */
   const changes = (task: Task, v: CreateTask) => {
     const out: Record<string, unknown> = {}
-    if (v.title !== task.title) out.title = v.title
-    if ((v.description ?? null) !== task.description) out.description = v.description
-    if (v.priority !== task.priority) out.priority = v.priority
-    // An untouched field keeps the task's own instant, so it is never sent.
-    if (v.dueDate !== task.dueDate) out.dueDate = v.dueDate
-    if (v.remindAt !== task.remindAt) out.remindAt = v.remindAt
-    if ((v.recurrence ?? null) !== task.recurrence) out.recurrence = v.recurrence
-    if (v.repeatFrom !== task.repeatFrom) out.repeatFrom = v.repeatFrom
-    if (JSON.stringify(v.tags) !== JSON.stringify(task.tags)) out.tags = v.tags
+    for (const [field, value] of Object.entries(v) as Array<[keyof CreateTask, unknown]>) {
+      if (JSON.stringify(value ?? null) !== JSON.stringify(task[field] ?? null)) out[field] = value
+    }
     return out
   }
 
@@ -293,6 +296,22 @@ export const Editor = ({ target, onClose }: { target: EditorTarget; onClose: () 
           </div>
         </div>
         <p class="hint">Times are in {tz}.</p>
+        <div class="field narrow">
+          <label for="edit-estimate">Estimate (minutes)</label>
+          <input
+            id="edit-estimate"
+            type="number"
+            inputMode="numeric"
+            min={1}
+            max={1440}
+            step={1}
+            placeholder="e.g. 30"
+            value={form.estimate}
+            onInput={(e) => set("estimate", e.currentTarget.value)}
+            {...invalidProps("edit-estimate-error", errors.estimateMinutes)}
+          />
+          <FieldError id="edit-estimate-error" message={errors.estimateMinutes} />
+        </div>
         <fieldset class="recurrence">
           <legend>Repeat</legend>
           <div class="field-row">

@@ -8,7 +8,7 @@ import { inCurrentView, reloadTags, upsertTask } from "../stores/tasks.ts"
 import { showToast } from "../stores/toasts.ts"
 import { formatDue } from "../time.ts"
 import { editorTarget } from "../ui.ts"
-import { priorityLabel } from "../text.ts"
+import { formatEstimate, priorityLabel } from "../text.ts"
 import { FieldError, Icon, invalidProps } from "./common.tsx"
 
 /** One line of text becomes a task; a live preview shows what the server understood before anything is saved. */
@@ -33,6 +33,11 @@ const QuickPreview = ({ parse, tz }: { parse: QuickAddParse; tz: string }) => (
     {parse.priority && (
       <span class={`chip prio prio-${parse.priority}`} data-kind="priority">
         {priorityLabel(parse.priority)}
+      </span>
+    )}
+    {parse.estimateMinutes !== null && (
+      <span class="chip" data-kind="estimate">
+        ~{formatEstimate(parse.estimateMinutes)}
       </span>
     )}
     {parse.tags.map((t) => (
@@ -123,7 +128,7 @@ export const QuickAdd = () => {
         <input
           id="quick-add"
           autocomplete="off"
-          placeholder='Add a task, e.g. "Buy milk tomorrow 9am #errands !high"'
+          placeholder='Add a task, e.g. "Buy milk tomorrow 9am #errands !high ~15m"'
           value={text.value}
           onInput={(e) => {
             text.value = e.currentTarget.value

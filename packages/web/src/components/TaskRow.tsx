@@ -2,12 +2,12 @@ import type { Task } from "@todo/contracts"
 import { describeRule } from "@todo/calendar/Describe"
 import { completeTask } from "../stores/completion.ts"
 import { selectedId } from "../stores/tasks.ts"
-import { firstLine, priorityLabel } from "../text.ts"
+import { firstLine, formatEstimate, priorityLabel } from "../text.ts"
 import { formatDue } from "../time.ts"
 import { editorTarget } from "../ui.ts"
 import { Icon, memo } from "./common.tsx"
 
-/** One task: complete it, open it, and what matters at a glance (priority, due, reminder, repeat, tags). */
+/** One task: complete it, open it, and what matters at a glance (priority, due, reminder, estimate, repeat, tags). */
 interface RowProps {
   readonly task: Task
   readonly selected: boolean
@@ -66,6 +66,11 @@ export const TaskRow = memo(({ task, selected, tz, nowMs }: RowProps) => {
           {task.remindAt && !task.completed && (
             <span class="remind" title={`Reminder ${formatDue(task.remindAt, tz, nowMs)}`}>
               <Icon name="bell" label={`Reminder ${formatDue(task.remindAt, tz, nowMs)}`} />
+            </span>
+          )}
+          {task.estimateMinutes !== null && (
+            <span class="estimate" data-kind="estimate" title={`Estimate: ${task.estimateMinutes} minutes`}>
+              ~{formatEstimate(task.estimateMinutes)}
             </span>
           )}
           {task.recurrence && (

@@ -24,7 +24,7 @@ export interface BrowserSuite {
 }
 
 /** The suite's view of the run's shared stack: its addresses and its output (it is stopped by the global setup). */
-type SuiteStack = Pick<Stack, "webUrl" | "apiUrl" | "output">
+type SuiteStack = Pick<Stack, "webUrl" | "apiUrl" | "databaseUrl" | "output">
 
 /**
  * The run's stack (database + server + UI) and Chromium, shared by every browser suite (started once by the web
@@ -42,7 +42,12 @@ export const browserSuite = (file: string): BrowserSuite => {
       const shared = inject("webStack")
       if (!shared) throw new Error("the web project's global setup started no stack")
       const { logFile } = shared
-      stack = { webUrl: shared.webUrl, apiUrl: shared.apiUrl, output: () => readFileSync(logFile, "utf8") }
+      stack = {
+        webUrl: shared.webUrl,
+        apiUrl: shared.apiUrl,
+        databaseUrl: shared.databaseUrl,
+        output: () => readFileSync(logFile, "utf8"),
+      }
       browser = await connectBrowser(shared.wsEndpoint)
     }, 180_000)
     afterEach(async (ctx) => {

@@ -12,6 +12,8 @@ declare module "vitest" {
     webStack: {
       readonly webUrl: string
       readonly apiUrl: string
+      /** The stack's database, for a test to arrange what no request can (e.g. a choice made days ago). */
+      readonly databaseUrl: string
       readonly wsEndpoint: string
       /** The server's output so far, for failure messages. */
       readonly logFile: string
@@ -46,6 +48,7 @@ export default async function setup(project: TestProject) {
   project.provide("webStack", {
     webUrl: stack.webUrl,
     apiUrl: stack.apiUrl,
+    databaseUrl: stack.databaseUrl,
     wsEndpoint: browser.wsEndpoint(),
     logFile,
   })
