@@ -26,6 +26,7 @@ const source = JSON.parse(readFileSync(join(here, "package.json"), "utf8")) as {
   version: string
   description: string
   dependencies: Record<string, string>
+  exports: Record<string, string>
 }
 const version = (name: string) => {
   const v = source.dependencies[name]
@@ -33,13 +34,20 @@ const version = (name: string) => {
   return v
 }
 const entry = (path: string) => ({ types: `./${path}.d.ts`, default: `./${path}.js` })
+// The same entry points as the workspace's (contracts/package.json), each pointing at its compiled file.
+const entries = Object.fromEntries(
+  Object.entries(source.exports).map(([subpath, file]) => [
+    subpath,
+    entry(file.replace(/^\.\/src\//, "").replace(/\.ts$/, "")),
+  ]),
+)
 const manifest = {
   name: source.name,
   version: source.version,
   description: source.description,
   type: "module",
   sideEffects: false,
-  exports: { ".": entry("index"), "./*": entry("*"), "./package.json": "./package.json" },
+  exports: { ...entries, "./package.json": "./package.json" },
   dependencies: { effect: version("effect") },
   // The caller builds its client with @ts-rest/core's initClient: one copy, the caller's. The OpenAPI document
   // (`@todo/contracts/OpenApi`) needs nothing more: Effect derives its schemas.

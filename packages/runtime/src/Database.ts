@@ -2,7 +2,6 @@ import { join } from "node:path"
 import { PgClient } from "@effect/sql-pg"
 import { Config, Context, Effect, Layer, Option, Redacted, Schema } from "effect"
 import { SqlClient } from "effect/sql/SqlClient"
-import { startEmbeddedPostgres } from "./EmbeddedPostgres.ts"
 import { StartupError } from "./Main.ts"
 
 /** Pool size per process; the API's hot path is one or two statements per request. */
@@ -76,6 +75,8 @@ export const EmbeddedDatabase = (dataDir: string) =>
     Effect.gen(function* () {
       yield* Effect.logInfo(`DATABASE_URL is not set: starting embedded PostgreSQL (data in ${dataDir})`)
       const started = Date.now()
+      // Loaded here, not at the top: the deployed services always have DATABASE_URL and never start a server.
+      const { startEmbeddedPostgres } = yield* Effect.promise(() => import("./EmbeddedPostgres.ts"))
       const pg = yield* startEmbeddedPostgres({ dataDir, persistent: true }).pipe(
         Effect.mapError(
           (error) =>
