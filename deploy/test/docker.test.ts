@@ -1,6 +1,6 @@
 // The images: deploy/docker/{api,agent,web}.Dockerfile, the nginx config and .dockerignore.
 // No Docker engine here, so the Dockerfiles are checked statically against the repository.
-import { CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from "@todo/runtime/http/ResponseEdge"
+import { CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from "@todo/runtime"
 import { existsSync, readdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"

@@ -47,7 +47,7 @@ export const parseDocuments = (text: string): K8sObject[] => {
 
 /** Go-installed tools (helm, kubeconform …): on PATH, else in $(go env GOPATH)/bin, else ~/go/bin; one finder for
  *  every test that needs them (packages/testkit/src/Helm.ts). */
-export { findHelm, findTool } from "@todo/testkit/Helm"
+export { findHelm, findTool } from "@todo/testkit"
 
 export const helmMissingReason =
   "helm not found on PATH or in $(go env GOPATH)/bin: the chart tests are skipped. " +

@@ -15,12 +15,10 @@ import { randomUUID } from "node:crypto"
 import { chmodSync, mkdtempSync, rmSync } from "node:fs"
 import { cpus, tmpdir, totalmem } from "node:os"
 import { join } from "node:path"
-import { AgentCore } from "@todo/agent/AgentLive"
-import { type TaskFields, TaskRepo } from "@todo/core/tasks/TaskRepo"
-import { TASK_DEFAULTS } from "@todo/core/tasks/TaskRow"
-import { pgClientLayer } from "@todo/runtime/Database"
-import { freePort, startEmbeddedPostgres } from "@todo/runtime/EmbeddedPostgres"
-import { runMigrations } from "@todo/runtime/Migrations"
+import { AgentCore } from "@todo/agent"
+import { TASK_DEFAULTS, type TaskFields, TaskRepo } from "@todo/core/tasks"
+import { pgClientLayer, runMigrations } from "@todo/runtime"
+import { freePort, startEmbeddedPostgres } from "@todo/runtime/embedded-postgres"
 import { runLayer, startService } from "@todo/testkit"
 import {
   ensureGoTools,
@@ -28,7 +26,7 @@ import {
   startDaprd,
   startDeliveryTap,
   startKfake,
-} from "@todo/testkit/dapr/index"
+} from "@todo/testkit/dapr"
 import { ConfigProvider, Effect, Exit, Layer, Logger, ManagedRuntime, Redacted, Scope } from "effect"
 import { FetchHttpClient } from "effect/http"
 import { SqlClient } from "effect/sql/SqlClient"

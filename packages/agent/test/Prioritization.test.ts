@@ -4,7 +4,7 @@ import { delayed, fakeText, type OpenAiFake, startOpenAiFake, TestDatabaseLive }
 import { assert, layer } from "@effect/vitest"
 import { ConfigProvider, Effect, Layer } from "effect"
 import * as TestClock from "effect/testing/TestClock"
-import { TaskService } from "@todo/core/tasks/TaskService"
+import { TaskService } from "@todo/core/tasks"
 import { AgentCore } from "../src/AgentLive.ts"
 import { ReasonWriter } from "../src/agents/ReasonWriter.ts"
 import { cloudEvent, rows, seedTask, seedUser, taskEvent } from "./support/Seed.ts"

@@ -1,10 +1,13 @@
 // Composition root of the API service (deployed behind a Dapr sidecar): database, migrations, HTTP, outbox relay
 // publishing through the sidecar.
-import { runHttpService } from "@todo/runtime/Main"
-import { DatabaseUrl, ExternalDatabase } from "@todo/runtime/Database"
-import { HttpServerLive } from "@todo/runtime/http/HttpServerLive"
-import { DaprSidecarHealth } from "@todo/runtime/Sidecar"
-import { MigrationsOnStart } from "@todo/runtime/Migrations"
+import {
+  DaprSidecarHealth,
+  DatabaseUrl,
+  ExternalDatabase,
+  HttpServerLive,
+  MigrationsOnStart,
+  runHttpService,
+} from "@todo/runtime"
 import { Layer } from "effect"
 import { NodeHttpClient } from "@effect/platform-node"
 import { DaprPublisherLive } from "@todo/messaging"

@@ -1,7 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs"
 import { extname, join, relative } from "node:path"
-import { problemResponse } from "@todo/runtime/http/Problem"
-import { withRequestContext } from "@todo/runtime/http/ContractRouter"
+import { problemResponse, withRequestContext } from "@todo/runtime"
 import { Effect } from "effect"
 import { HttpRouter, HttpServerRequest, HttpServerResponse } from "effect/http"
 

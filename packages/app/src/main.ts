@@ -1,13 +1,15 @@
 // One machine, one process: the API and the agents together, with the in-process bus standing in for Dapr and
 // Kafka, and an embedded PostgreSQL server unless DATABASE_URL names one. `npm start` runs this.
 import { join } from "node:path"
-import { runService } from "@todo/runtime/Main"
-import { AuthConfig } from "@todo/api/auth/AuthService"
-import { DatabaseFromEnv } from "@todo/runtime/Database"
-import { HttpServerLive } from "@todo/runtime/http/HttpServerLive"
-import { LoggingLive } from "@todo/runtime/Logging"
-import { TracingLive } from "@todo/runtime/Telemetry"
-import { MigrationsOnStart } from "@todo/runtime/Migrations"
+import {
+  DatabaseFromEnv,
+  HttpServerLive,
+  LoggingLive,
+  MigrationsOnStart,
+  runService,
+  TracingLive,
+} from "@todo/runtime"
+import { AuthConfig } from "@todo/api"
 import { Effect, Layer } from "effect"
 import { HttpServer } from "effect/http"
 import { AppLive } from "./AppLive.ts"

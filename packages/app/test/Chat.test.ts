@@ -1,4 +1,4 @@
-import { roundLimitReply } from "@todo/api/chat/ChatService"
+import { roundLimitReply } from "@todo/api"
 import {
   type ApiClient,
   delayed,

@@ -1,5 +1,4 @@
-import { eventually, signUp } from "@todo/testkit"
-import { parsePrometheus, sampleValue as value } from "@todo/testkit/Prometheus"
+import { eventually, parsePrometheus, sampleValue as value, signUp } from "@todo/testkit"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { startTestApp, type TestApp } from "./support/TestApp.ts"
 

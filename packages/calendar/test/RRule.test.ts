@@ -2,7 +2,7 @@ import { Result } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { formatDateTime, fromFloatingMillis, toFloatingMillis } from "../src/Calendar.ts"
-import { rruleArbitrary } from "@todo/testkit/RRuleArbitrary"
+import { rruleArbitrary } from "@todo/testkit/rrule-arbitrary"
 import { nextAfter, parseRule, validateRule } from "../src/RRule.ts"
 import { RULE_WORK_BUDGET, WorkBudget, WorkBudgetExceeded } from "../src/WorkBudget.ts"
 

@@ -1,5 +1,5 @@
 import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from "node:crypto"
-import { keysetPage } from "@todo/runtime/sql/Keyset"
+import { keysetPage } from "@todo/runtime"
 import { Context, Effect, Layer, Option, Redacted, Schema } from "effect"
 import { InvalidCursor } from "./Errors.ts"
 

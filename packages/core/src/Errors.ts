@@ -1,4 +1,4 @@
-import { type HttpMeaning, meaning } from "@todo/runtime/http/Problem"
+import { type HttpMeaning, meaning } from "@todo/runtime"
 import { Schema } from "effect"
 
 // Each domain error says what it means over HTTP (status, problem type, title, detail): the API's edge maps every

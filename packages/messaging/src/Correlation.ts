@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto"
-import { CorrelationId } from "@todo/runtime/http/RequestContext"
+import { CorrelationId } from "@todo/runtime"
 import { Effect } from "effect"
 
 /**

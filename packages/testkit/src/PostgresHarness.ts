@@ -4,9 +4,8 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect, Exit, Layer, Redacted, Scope } from "effect"
 import { SqlClient } from "effect/sql/SqlClient"
-import { pgClientLayer } from "@todo/runtime/Database"
-import { startEmbeddedPostgres } from "@todo/runtime/EmbeddedPostgres"
-import { MIGRATIONS_DIR, runMigrations } from "@todo/runtime/Migrations"
+import { MIGRATIONS_DIR, pgClientLayer, runMigrations } from "@todo/runtime"
+import { startEmbeddedPostgres } from "@todo/runtime/embedded-postgres"
 import { inject } from "vitest"
 
 /**

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process"
 import { join } from "node:path"
 import { eventually } from "@todo/testkit"
-import { spawnManaged } from "@todo/testkit/ProcessGroup"
+import { spawnManaged } from "../src/ProcessGroup.ts"
 import { describe, expect, it } from "vitest"
 
 const alive = (pid: number) => {

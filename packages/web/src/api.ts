@@ -1,7 +1,6 @@
 import { signal } from "@preact/signals"
 import { type ApiFetcherArgs, initClient, tsRestFetchApi, UnknownStatusError } from "@ts-rest/core"
-import type { Problem, User } from "@todo/contracts"
-import { contract } from "@todo/contracts/contract"
+import { contract, type Problem, type User } from "@todo/contracts"
 
 /**
  * The one door to the API: the typed ts-rest client built from the shared contract. Every screen calls the server

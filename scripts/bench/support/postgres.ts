@@ -2,9 +2,8 @@
 import { chmodSync, mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { pgClientLayer } from "@todo/runtime/Database"
-import { startEmbeddedPostgres } from "@todo/runtime/EmbeddedPostgres"
-import { runMigrations } from "@todo/runtime/Migrations"
+import { pgClientLayer, runMigrations } from "@todo/runtime"
+import { startEmbeddedPostgres } from "@todo/runtime/embedded-postgres"
 import { Effect, Exit, Fiber, Logger, Redacted, Scope } from "effect"
 import { SqlClient } from "effect/sql/SqlClient"
 

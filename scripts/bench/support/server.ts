@@ -3,7 +3,7 @@
 import { type ChildProcess, spawn } from "node:child_process"
 import { randomBytes } from "node:crypto"
 import { join, relative } from "node:path"
-import { freePort } from "@todo/runtime/EmbeddedPostgres"
+import { freePort } from "@todo/runtime/embedded-postgres"
 import { REPO_ROOT, startService } from "@todo/testkit"
 import { Effect } from "effect"
 import type { Database } from "./postgres.ts"

@@ -1,7 +1,7 @@
 import { Config, Context, Duration, Effect, Layer, Option, Redacted, Schedule, Schema } from "effect"
 import { SqlClient } from "effect/sql/SqlClient"
 import type OpenAI from "openai"
-import { ModelConfig } from "@todo/runtime/ModelConfig"
+import { ModelConfig } from "@todo/runtime"
 
 /** What the model is asked to write: one sentence, checked before it replaces the rule-based reason. */
 const ModelReason = Schema.Struct({

@@ -1,6 +1,5 @@
 import { CurrentActor, HandlerRegistry, Outbox, withNewCorrelationId } from "@todo/messaging"
-import { Notifications } from "@todo/core/notifications/Notifications"
-import { UserSettings } from "@todo/core/accounts/UserSettings"
+import { Notifications, UserSettings } from "@todo/core"
 import { Clock, Context, Duration, Effect, Layer, Queue } from "effect"
 import { SqlClient } from "effect/sql/SqlClient"
 import type { SqlError } from "effect/sql/SqlError"

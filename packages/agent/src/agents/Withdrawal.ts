@@ -1,5 +1,5 @@
 import { HandlerRegistry } from "@todo/messaging"
-import { SuggestionRepo } from "@todo/core/suggestions/SuggestionRepo"
+import { SuggestionRepo } from "@todo/core"
 import { Effect, Layer } from "effect"
 
 /**

@@ -10,19 +10,17 @@
 import type { Task } from "@todo/contracts"
 import {
   addDays,
-  type LocalDate,
-  MONTH_SHORT_NAMES,
-  WEEKDAY_SHORT_NAMES,
-  weekdayOf,
-} from "@todo/calendar/Calendar"
-import {
   fromLocal,
   type InstantInput,
+  type LocalDate,
   localDateOf,
+  MONTH_SHORT_NAMES,
   toEpochMillis,
   toIsoString,
   toLocal,
-} from "@todo/calendar/Zoned"
+  WEEKDAY_SHORT_NAMES,
+  weekdayOf,
+} from "@todo/calendar"
 
 /** Open, with a due date, and due strictly before `now`. */
 export const isOverdue = (task: Pick<Task, "completed" | "dueDate">, now: InstantInput): boolean =>

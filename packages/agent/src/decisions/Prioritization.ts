@@ -23,7 +23,7 @@
  * `!high` included) in the last 24 hours is not second-guessed, whatever the score ({@link userSetPriorityRecently}).
  */
 import type { Priority } from "@todo/contracts"
-import { type InstantInput, localDaysBetween, toEpochMillis } from "@todo/calendar/Zoned"
+import { type InstantInput, localDaysBetween, toEpochMillis } from "@todo/calendar"
 
 export type Proximity = "overdue" | "today" | "tomorrow" | "thisWeek" | "later" | "none"
 

@@ -1,4 +1,4 @@
-import { toLocal } from "@todo/calendar/Zoned"
+import { toLocal } from "@todo/calendar"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import {

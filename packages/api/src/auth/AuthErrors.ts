@@ -1,4 +1,4 @@
-import { type HttpMeaning, INTERNAL, meaning } from "@todo/runtime/http/Problem"
+import { type HttpMeaning, INTERNAL, meaning } from "@todo/runtime"
 import { Schema } from "effect"
 
 export class Unauthorized extends Schema.TaggedError<Unauthorized>()("Unauthorized", {

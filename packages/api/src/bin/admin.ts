@@ -3,7 +3,7 @@
 // Kubernetes the chart runs it as a Job (templates/admin-job.yaml). Each change lands in the accounts' activity log
 // with who made it: ADMIN_ACTOR, or the OS user and host.
 import { hostname, userInfo } from "node:os"
-import { DatabaseFromEnv } from "@todo/runtime/Database"
+import { DatabaseFromEnv } from "@todo/runtime"
 import { Effect, Logger, Schema } from "effect"
 import { Roles } from "../auth/Roles.ts"
 

@@ -1,4 +1,4 @@
-import { type HttpMeaning, meaning } from "@todo/runtime/http/Problem"
+import { type HttpMeaning, meaning } from "@todo/runtime"
 import { Schema } from "effect"
 
 /** No `OPENAI_API_KEY`: the chat routes answer 503, everything else works. */

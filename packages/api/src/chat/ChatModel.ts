@@ -5,7 +5,7 @@ import type {
 } from "openai/resources/chat/completions"
 import { Config, Context, Duration, Effect, Layer, Option, Redacted, Schema } from "effect"
 import { ChatNotConfigured, ModelFailure, ModelTimeout } from "./ChatErrors.ts"
-import { ModelConfig } from "@todo/runtime/ModelConfig"
+import { ModelConfig } from "@todo/runtime"
 
 /**
  * The language model behind the chat: any OpenAI-compatible chat-completions server, through the `openai` SDK.

@@ -1,9 +1,7 @@
 import { randomUUID } from "node:crypto"
 import type { ChatAction, ChatReply } from "@todo/contracts"
-import { UserSettings } from "@todo/core/accounts/UserSettings"
-import type { InvalidCursor } from "@todo/core/Errors"
-import { SuggestionService } from "@todo/core/suggestions/SuggestionService"
-import { TaskService } from "@todo/core/tasks/TaskService"
+import { type InvalidCursor, UserSettings } from "@todo/core"
+import { SuggestionService, TaskService } from "@todo/core/tasks"
 import { Clock, Context, Effect, Layer, Option } from "effect"
 import type { SqlError } from "effect/sql/SqlError"
 import {

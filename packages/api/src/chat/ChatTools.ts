@@ -9,11 +9,10 @@ import {
   TaskIdParams,
   UpdateTask,
 } from "@todo/contracts"
-import { SuggestionService } from "@todo/core/suggestions/SuggestionService"
-import { TaskService } from "@todo/core/tasks/TaskService"
+import { SuggestionService, TaskService } from "@todo/core/tasks"
 import { Context, Effect, Layer, Predicate, Schema } from "effect"
 import { isSqlError, type SqlError } from "effect/sql/SqlError"
-import { isHttpError } from "@todo/runtime/http/Problem"
+import { isHttpError } from "@todo/runtime"
 import type { ModelTool } from "./ChatModel.ts"
 
 /**

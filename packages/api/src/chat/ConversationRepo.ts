@@ -1,6 +1,5 @@
 import type { ChatAction } from "@todo/contracts"
-import { decodeCursor, MillisInstant, pageOf, UuidId } from "@todo/core/Cursor"
-import type { InvalidCursor } from "@todo/core/Errors"
+import { decodeCursor, type InvalidCursor, MillisInstant, pageOf, UuidId } from "@todo/core"
 import { Context, Effect, Layer, Option, Schema } from "effect"
 import { SqlClient } from "effect/sql/SqlClient"
 import type { SqlError } from "effect/sql/SqlError"

@@ -1,4 +1,4 @@
-import { addLocalDays, dayOfWeek, isValidTimeZone, offsetMinutes, toLocal } from "@todo/calendar/Zoned"
+import { addLocalDays, dayOfWeek, isValidTimeZone, offsetMinutes, toLocal } from "@todo/calendar"
 
 const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"] as const
 

@@ -1,6 +1,5 @@
 import { apiContract } from "@todo/contracts"
-import { DEFAULT_SETTINGS, UserSettings } from "@todo/core/accounts/UserSettings"
-import { InvalidField } from "@todo/core/Errors"
+import { DEFAULT_SETTINGS, InvalidField, UserSettings } from "@todo/core"
 import { Effect } from "effect"
 import { AuthService } from "../auth/AuthService.ts"
 import { CurrentUser } from "../auth/CurrentUser.ts"

@@ -1,6 +1,6 @@
 import type { AppRoute } from "@ts-rest/core"
 import { apiContract } from "@todo/contracts"
-import { CursorKey, decodeCursor, encodeCursor, MicrosInstant, UuidId } from "@todo/core/Cursor"
+import { CursorKey, decodeCursor, encodeCursor, MicrosInstant, UuidId } from "@todo/core"
 import { DeadLetters } from "@todo/messaging"
 import {
   type RouteError,
@@ -8,7 +8,7 @@ import {
   type RouteOutput,
   type StatusCheck,
   serveRoute,
-} from "@todo/runtime/http/ContractRouter"
+} from "@todo/runtime"
 import { Effect } from "effect"
 import type { SqlError } from "effect/sql/SqlError"
 import { Forbidden } from "../auth/AuthErrors.ts"

@@ -1,6 +1,6 @@
 import { Effect } from "effect"
 import { HttpServerRequest } from "effect/http"
-import { RequestLogFields } from "@todo/runtime/http/RequestContext"
+import { RequestLogFields } from "@todo/runtime"
 import { Unauthorized } from "../auth/AuthErrors.ts"
 import { AuthService } from "../auth/AuthService.ts"
 import { CurrentUser } from "../auth/CurrentUser.ts"

@@ -1,5 +1,5 @@
 import { apiContract } from "@todo/contracts"
-import { Notifications } from "@todo/core/notifications/Notifications"
+import { Notifications } from "@todo/core"
 import { Effect } from "effect"
 import { CurrentUser } from "../auth/CurrentUser.ts"
 import { userRoute } from "./Routes.ts"

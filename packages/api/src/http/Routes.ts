@@ -6,7 +6,7 @@ import {
   route,
   type StatusCheck,
   serveRoute,
-} from "@todo/runtime/http/ContractRouter"
+} from "@todo/runtime"
 import type { Effect } from "effect"
 import { authenticated } from "./Authentication.ts"
 

@@ -1,5 +1,5 @@
 import { apiContract } from "@todo/contracts"
-import { SuggestionService } from "@todo/core/suggestions/SuggestionService"
+import { SuggestionService } from "@todo/core/tasks"
 import { Effect } from "effect"
 import { CurrentUser } from "../auth/CurrentUser.ts"
 import { userRoute } from "./Routes.ts"

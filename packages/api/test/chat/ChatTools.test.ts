@@ -1,7 +1,6 @@
 import { CurrentActor } from "@todo/messaging"
 import { type CreateTask, CreateTask as CreateTaskSchema, EXAMPLE_TASK, type Task } from "@todo/contracts"
-import { SuggestionService } from "@todo/core/suggestions/SuggestionService"
-import { TaskService } from "@todo/core/tasks/TaskService"
+import { SuggestionService, TaskService } from "@todo/core/tasks"
 import { layer } from "@effect/vitest"
 import { Effect, Layer } from "effect"
 import { expect } from "vitest"

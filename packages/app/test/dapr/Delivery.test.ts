@@ -11,7 +11,7 @@ import {
   signUp,
   startService,
 } from "@todo/testkit"
-import { loopbackPort } from "@todo/testkit/dapr/index"
+import { loopbackPort } from "@todo/testkit/dapr"
 import { expect, it } from "vitest"
 import { count, describeDapr, eventIdOf, report, sharedStack } from "./support.ts"
 

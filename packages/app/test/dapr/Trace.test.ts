@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto"
 import { eventually, type ReceivedSpan, signUp } from "@todo/testkit"
-import { type Jaeger, startJaeger } from "@todo/testkit/dapr/index"
+import { type Jaeger, startJaeger } from "@todo/testkit/dapr"
 import { afterAll, beforeAll, expect, it } from "vitest"
 import { daprTools, describeDapr, report, sharedStack } from "./support.ts"
 

@@ -1,5 +1,5 @@
 import { createTestDatabase, queryRows, type TestDatabaseHandle } from "@todo/testkit"
-import { type GoTools, type Stack, type StackOptions, startStack } from "@todo/testkit/dapr/index"
+import { type GoTools, type Stack, type StackOptions, startStack } from "@todo/testkit/dapr"
 import { afterAll, beforeAll, describe, inject } from "vitest"
 
 /** The tools from the suite's global setup, or null with the reason the suite skips on this machine. */

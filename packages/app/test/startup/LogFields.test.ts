@@ -1,4 +1,4 @@
-import { freePort } from "@todo/runtime/EmbeddedPostgres"
+import { freePort } from "@todo/runtime/embedded-postgres"
 import {
   createTestDatabase,
   eventually,

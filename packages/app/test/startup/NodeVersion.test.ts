@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process"
 import { existsSync, readFileSync } from "node:fs"
 import { dirname, join } from "node:path"
-import { REPO_ROOT } from "@todo/testkit/Processes"
+import { REPO_ROOT } from "@todo/testkit"
 import { describe, expect, it } from "vitest"
 
 /** The first Node older than the required one on this machine (Debian's is 20), to run the guard for real. */

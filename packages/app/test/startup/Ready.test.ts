@@ -1,5 +1,5 @@
 import { createServer, type Server } from "node:http"
-import { freePort } from "@todo/runtime/EmbeddedPostgres"
+import { freePort } from "@todo/runtime/embedded-postgres"
 import { createTestDatabase, type TestDatabaseHandle } from "@todo/testkit"
 import { Effect } from "effect"
 import { afterEach, describe, expect, it } from "vitest"

@@ -1,4 +1,4 @@
-import { freePort } from "@todo/runtime/EmbeddedPostgres"
+import { freePort } from "@todo/runtime/embedded-postgres"
 import { createTestDatabase, queryRows, type TestDatabaseHandle } from "@todo/testkit"
 import { Effect } from "effect"
 import { afterEach, describe, expect, it } from "vitest"

@@ -1,14 +1,12 @@
 import { randomUUID } from "node:crypto"
 import { Notification } from "@todo/contracts"
 import { Context, Effect, Layer, Option, Schema } from "effect"
-import { DateAsIsoString, SqlTable } from "@todo/runtime/sql/SqlTable"
+import { DateAsIsoString, type HttpMeaning, isoMicros, meaning, SqlTable } from "@todo/runtime"
 import * as Model from "effect/schema/Model"
-import { type HttpMeaning, meaning } from "@todo/runtime/http/Problem"
 import { SqlClient } from "effect/sql/SqlClient"
 import type { SqlError } from "effect/sql/SqlError"
 import { decodeCursor, MicrosInstant, pageOf, UuidId } from "../Cursor.ts"
 import type { InvalidCursor } from "../Errors.ts"
-import { isoMicros } from "@todo/runtime/sql/Keyset"
 
 export class NotificationNotFound extends Schema.TaggedError<NotificationNotFound>()("NotificationNotFound", {
   notificationId: Schema.String,

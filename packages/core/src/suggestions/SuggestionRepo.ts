@@ -1,15 +1,13 @@
 import { randomUUID } from "node:crypto"
 import { type ListSuggestionsQuery, Suggestion, type SuggestionType } from "@todo/contracts"
 import { Context, Effect, Layer, Option, Schema } from "effect"
-import { count, suggestionsCreated } from "@todo/runtime/Metrics"
-import { DateAsIsoString, SqlTable } from "@todo/runtime/sql/SqlTable"
+import { count, DateAsIsoString, isoMicros, SqlTable, suggestionsCreated } from "@todo/runtime"
 import * as Model from "effect/schema/Model"
 import { SqlClient } from "effect/sql/SqlClient"
 import type { SqlError } from "effect/sql/SqlError"
 import type { Fragment } from "effect/sql/Statement"
 import { decodeCursor, MicrosInstant, pageOf, UuidId } from "../Cursor.ts"
 import type { InvalidCursor } from "../Errors.ts"
-import { isoMicros } from "@todo/runtime/sql/Keyset"
 
 // The contract's fields, as stored (`proposedChange` is jsonb, decoded by the contract's schema).
 const { status, createdAt, ...given } = Suggestion.fields

@@ -32,14 +32,18 @@
  */
 import {
   addDays,
+  fromLocal,
+  type InstantInput,
+  isValidTimeZone,
   type LocalDate,
   type LocalDateTime,
   type LocalTime,
   toEpochDay,
+  toEpochMillis,
   toFloatingMillis,
-} from "@todo/calendar/Calendar"
-import { ruleBudget, type WorkBudget, WorkBudgetExceeded } from "@todo/calendar/WorkBudget"
-import { fromLocal, type InstantInput, isValidTimeZone, toEpochMillis, toLocal } from "@todo/calendar/Zoned"
+  toLocal,
+} from "@todo/calendar"
+import { ruleBudget, type WorkBudget, WorkBudgetExceeded } from "@todo/calendar/recurrence"
 import type { Priority, QuickAddParse, RepeatFrom } from "@todo/contracts"
 import { DateTime, Result } from "effect"
 import { connectorBefore, type Context, type Meaning, PHRASES, type Phrase } from "./quickadd/Phrases.ts"

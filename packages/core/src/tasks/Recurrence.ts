@@ -31,31 +31,31 @@ import type { RepeatFrom } from "@todo/contracts"
 import { DateTime, Result } from "effect"
 import {
   fromEpochDay,
-  type LocalDateTime,
-  type LocalTime,
-  toEpochDay,
-  toFloatingMillis,
-} from "@todo/calendar/Calendar"
-import {
   fromLocal,
   type InstantInput,
   isValidTimeZone,
+  type LocalDateTime,
+  type LocalTime,
   localTimeExists,
+  toEpochDay,
   toEpochMillis,
+  toFloatingMillis,
   toInstant,
   toLocal,
-} from "@todo/calendar/Zoned"
+} from "@todo/calendar"
 import {
   formatRule,
   nextAfter,
   type RecurrenceRule,
+  ruleBudget,
   setPart,
   tooCostly,
   validateRule,
-} from "@todo/calendar/RRule"
-import { ruleBudget, type WorkBudget, WorkBudgetExceeded } from "@todo/calendar/WorkBudget"
+  type WorkBudget,
+  WorkBudgetExceeded,
+} from "@todo/calendar/recurrence"
 
-export type { RecurrenceRule } from "@todo/calendar/RRule"
+export type { RecurrenceRule } from "@todo/calendar/recurrence"
 
 /** A recurrence rule that cannot be used (bad syntax, unsupported part, never produces a date) or a bad time zone. */
 export class InvalidRecurrence extends Error {

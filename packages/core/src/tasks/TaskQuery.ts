@@ -1,7 +1,7 @@
 import { ListTasksQuery } from "@todo/contracts"
 import { Schema } from "effect"
 import { MicrosInstant } from "../Cursor.ts"
-import { isoMicros } from "@todo/runtime/sql/Keyset"
+import { isoMicros } from "@todo/runtime"
 import { Tasks } from "./TaskRow.ts"
 
 /**

@@ -1,5 +1,5 @@
 import { Task } from "@todo/contracts"
-import { DateAsIsoString, SqlTable } from "@todo/runtime/sql/SqlTable"
+import { DateAsIsoString, SqlTable } from "@todo/runtime"
 import { Schema } from "effect"
 import * as Model from "effect/schema/Model"
 

@@ -8,9 +8,8 @@ import {
   type Task,
   UpdateTask,
 } from "@todo/contracts"
-import { ruleBudget, type WorkBudget } from "@todo/calendar/WorkBudget"
-import { validateRule } from "@todo/calendar/RRule"
-import { calendarWorkSteps } from "@todo/runtime/Metrics"
+import { ruleBudget, validateRule, type WorkBudget } from "@todo/calendar/recurrence"
+import { calendarWorkSteps } from "@todo/runtime"
 import { Clock, Context, Effect, Layer, Metric, Option, Result } from "effect"
 import { SqlClient } from "effect/sql/SqlClient"
 import type { SqlError } from "effect/sql/SqlError"

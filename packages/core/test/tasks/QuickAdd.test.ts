@@ -3,10 +3,8 @@ import { Result, Schema } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { parseQuickAdd, type QuickAddOptions } from "../../src/tasks/QuickAdd.ts"
-import { addDays, daysInMonth, weekdayOf } from "@todo/calendar/Calendar"
-import { validateRule } from "@todo/calendar/RRule"
-import { RULE_WORK_BUDGET, WorkBudget } from "@todo/calendar/WorkBudget"
-import { toLocal } from "@todo/calendar/Zoned"
+import { addDays, daysInMonth, toLocal, weekdayOf } from "@todo/calendar"
+import { RULE_WORK_BUDGET, validateRule, WorkBudget } from "@todo/calendar/recurrence"
 
 /** What quick add understood; a refusal (work budget) fails the test. */
 const understand = (text: string, options: QuickAddOptions) => {

@@ -6,18 +6,21 @@ import {
   daysInMonth,
   formatDateTime,
   fromFloatingMillis,
+  fromLocal,
   type LocalDateTime,
+  localTimeExists,
+  toEpochMillis,
+  toIsoString,
+  toLocal,
   weekdayOf,
-} from "@todo/calendar/Calendar"
-import { fromLocal, localTimeExists, toEpochMillis, toIsoString, toLocal } from "@todo/calendar/Zoned"
+} from "@todo/calendar"
 import {
   firstOccurrence,
   InvalidRecurrence,
   nextOccurrence,
   shiftReminder,
 } from "../../src/tasks/Recurrence.ts"
-import { validateRule } from "@todo/calendar/RRule"
-import { WorkBudget } from "@todo/calendar/WorkBudget"
+import { validateRule, WorkBudget } from "@todo/calendar/recurrence"
 import { refTransitions } from "../../../calendar/test/reference.ts"
 
 const next = (

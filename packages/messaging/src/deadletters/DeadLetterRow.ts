@@ -1,5 +1,5 @@
 import type { DeadLetter } from "@todo/contracts"
-import { SqlTable } from "@todo/runtime/sql/SqlTable"
+import { SqlTable } from "@todo/runtime"
 import { Schema } from "effect"
 import * as Model from "effect/schema/Model"
 

@@ -1,7 +1,13 @@
 import { type DeadLetter, decodeTaskEvent } from "@todo/contracts"
-import { count, deadLetters } from "@todo/runtime/Metrics"
-import { type HttpMeaning, meaning } from "@todo/runtime/http/Problem"
-import { isoMicros, type KeysetPosition, keysetPage } from "@todo/runtime/sql/Keyset"
+import {
+  count,
+  deadLetters,
+  type HttpMeaning,
+  isoMicros,
+  keysetPage,
+  type KeysetPosition,
+  meaning,
+} from "@todo/runtime"
 import { Context, Effect, Layer, Option, Schema } from "effect"
 import { SqlClient } from "effect/sql/SqlClient"
 import type { SqlError } from "effect/sql/SqlError"

@@ -1,4 +1,4 @@
-import { SqlTable } from "@todo/runtime/sql/SqlTable"
+import { SqlTable } from "@todo/runtime"
 import { Schema } from "effect"
 import * as Model from "effect/schema/Model"
 

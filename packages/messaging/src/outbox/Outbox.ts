@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto"
 import { type Actor, EVENT_SCHEMA_VERSION, type TaskEvent } from "@todo/contracts"
-import { CorrelationId } from "@todo/runtime/http/RequestContext"
+import { CorrelationId } from "@todo/runtime"
 import { Clock, Context, Effect, Layer } from "effect"
 import { SqlClient } from "effect/sql/SqlClient"
 import type { SqlError } from "effect/sql/SqlError"

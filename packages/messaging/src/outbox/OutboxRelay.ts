@@ -1,6 +1,6 @@
 import { PgClient } from "@effect/sql-pg"
 import { Config, Data, Deferred, Duration, Effect, Fiber, Layer, Metric, Queue, Schedule } from "effect"
-import { count, eventsPublished, outboxOldestPendingAge, outboxPending } from "@todo/runtime/Metrics"
+import { count, eventsPublished, outboxOldestPendingAge, outboxPending } from "@todo/runtime"
 import { SqlClient } from "effect/sql/SqlClient"
 import { EventPublisher, type PublishError } from "../publish/EventPublisher.ts"
 import { type OutboxRecord, OutboxTable } from "./OutboxRow.ts"

@@ -1,5 +1,5 @@
 import { TaskEvent, TaskEventType } from "@todo/contracts"
-import { BigIntAsString, SqlTable } from "@todo/runtime/sql/SqlTable"
+import { BigIntAsString, SqlTable } from "@todo/runtime"
 import { Schema } from "effect"
 import * as Model from "effect/schema/Model"
 

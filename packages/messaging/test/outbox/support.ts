@@ -4,7 +4,7 @@ import { EventPublisher, PublishError } from "../../src/publish/EventPublisher.t
 import { CurrentRetryPolicy, retryPolicy } from "../../src/RetryPolicy.ts"
 import { Outbox } from "../../src/outbox/Outbox.ts"
 import type { OutboxRecord } from "../../src/outbox/OutboxRow.ts"
-import { pgClientLayer } from "@todo/runtime/Database"
+import { pgClientLayer } from "@todo/runtime"
 import { ConfigProvider, Duration, Effect, Layer, Redacted } from "effect"
 import { SqlClient } from "effect/sql/SqlClient"
 

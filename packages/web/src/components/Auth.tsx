@@ -1,4 +1,4 @@
-import { SignUp } from "@todo/contracts/Account"
+import { SignUp } from "@todo/contracts"
 import { Cause, Exit, Schema } from "effect"
 import { useState } from "preact/hooks"
 import { call, client, describeProblem, fieldErrors, problemOf, saveSession, sessionExpired } from "../api.ts"

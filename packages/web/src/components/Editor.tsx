@@ -1,16 +1,21 @@
-import type { CreateTask, Priority, RepeatFrom, Task } from "@todo/contracts"
-import { CreateTask as CreateTaskBody } from "@todo/contracts/Task"
+import {
+  type CreateTask,
+  CreateTask as CreateTaskBody,
+  type Priority,
+  type RepeatFrom,
+  type Task,
+} from "@todo/contracts"
 import { useEffect, useMemo, useRef, useState } from "preact/hooks"
 import { call, client, describeProblem, fieldErrors, problemOf } from "../api.ts"
-import { describeRule } from "@todo/calendar/Describe"
-import type { Frequency, WeekdayCode } from "@todo/calendar/RRule"
 import {
+  describeRule,
   DRAFT_WEEKDAYS,
   draftFromRule,
   type RecurrenceDraft,
   ruleFromDraft,
   WEEKDAY_NAMES,
-} from "@todo/calendar/RuleDraft"
+} from "@todo/calendar/english"
+import type { Frequency, WeekdayCode } from "@todo/calendar/recurrence"
 import { timeZone } from "../stores/settings.ts"
 import { reloadTags, removeTask, upsertTask } from "../stores/tasks.ts"
 import { showToast } from "../stores/toasts.ts"

@@ -1,5 +1,5 @@
 import type { Task } from "@todo/contracts"
-import { describeRule } from "@todo/calendar/Describe"
+import { describeRule } from "@todo/calendar/english"
 import { completeTask } from "../stores/completion.ts"
 import { selectedId } from "../stores/tasks.ts"
 import { firstLine, formatEstimate, priorityLabel } from "../text.ts"

@@ -1,7 +1,7 @@
 import { createReadStream, existsSync, statSync } from "node:fs"
 import { createServer, request as httpRequest, type Server } from "node:http"
 import { extname, join, normalize } from "node:path"
-import { freePort } from "@todo/runtime/EmbeddedPostgres"
+import { freePort } from "@todo/runtime/embedded-postgres"
 import {
   createTestDatabase,
   type ServiceProcess,

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process"
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs"
 import { join } from "node:path"
-import { REPO_ROOT } from "@todo/testkit/Processes"
+import { REPO_ROOT } from "@todo/testkit"
 
 /**
  * A composition root (`packages/*\/src/main.ts`) run as a real process, the way `npm start`, `npm run start:api`

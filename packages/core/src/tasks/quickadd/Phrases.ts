@@ -30,9 +30,8 @@ import {
   toEpochDay,
   type Weekday,
   weekdayOf as weekdayOfDate,
-} from "@todo/calendar/Calendar"
-import { validateRule } from "@todo/calendar/RRule"
-import type { WorkBudget } from "@todo/calendar/WorkBudget"
+} from "@todo/calendar"
+import { validateRule, type WorkBudget } from "@todo/calendar/recurrence"
 import { Result } from "effect"
 import {
   CONNECTORS,

@@ -2,8 +2,8 @@
  * The English words quick add knows, as regular-expression sources and lookups. Every pattern is a plain
  * alternation (no nested repetition), so matching costs time proportional to the text, whatever the text.
  */
-import type { Weekday } from "@todo/calendar/Calendar"
-import { WEEKDAY_CODES, type WeekdayCode } from "@todo/calendar/RRule"
+import type { Weekday } from "@todo/calendar"
+import { WEEKDAY_CODES, type WeekdayCode } from "@todo/calendar/recurrence"
 
 /** Full weekday names (and plurals, for "every mondays"). */
 const WEEKDAY_FULL = [
