@@ -1,8 +1,9 @@
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs"
+import { existsSync, readdirSync, readFileSync } from "node:fs"
 import { createRequire } from "node:module"
 import { join, relative } from "node:path"
 import { describe, expect, it } from "vitest"
 import { REPO_ROOT } from "../src/Processes.ts"
+import { repoFiles } from "./support/repoFiles.ts"
 
 /**
  * Each workspace package is used through the entry points its package.json declares (`exports`: its index and a
@@ -31,17 +32,6 @@ const workspaces: ReadonlyArray<Workspace> = [
 const byName = new Map(workspaces.map((w) => [w.name, w]))
 
 const SOURCE_ROOTS = ["contracts", "packages", "scripts", "deploy"]
-const sourceFiles = (dir: string): Array<string> =>
-  readdirSync(dir).flatMap((name) => {
-    if (name === "node_modules" || name === "dist" || name.startsWith(".")) return []
-    const path = join(dir, name)
-    if (statSync(path).isDirectory()) return sourceFiles(path)
-    const rel = relative(REPO_ROOT, path)
-    // This file spells out what the check catches.
-    if (rel === "packages/testkit/test/EntryPoints.test.ts") return []
-    return /\.(ts|tsx|mts|js|mjs)$/.test(name) ? [rel] : []
-  })
-
 /** Every `@todo/…` module specifier in `text`: static and dynamic imports, re-exports. */
 const todoSpecifiers = (text: string): Array<string> =>
   [...text.matchAll(/(?:\bfrom\s+|\bimport\s*\(\s*|^\s*import\s+)(["'`])(@todo\/[^"'`]+)\1/gm)].map(
@@ -60,7 +50,10 @@ const undeclared = (specifier: string): string | undefined => {
 }
 
 describe("workspace entry points", () => {
-  const files = SOURCE_ROOTS.flatMap((root) => sourceFiles(join(REPO_ROOT, root)))
+  const files = SOURCE_ROOTS.flatMap(repoFiles).filter(
+    // This file spells out what the check catches.
+    (f) => /\.(ts|tsx|mts|js|mjs)$/.test(f) && f !== "packages/testkit/test/EntryPoints.test.ts",
+  )
   const imports = files.flatMap((file) =>
     todoSpecifiers(readFileSync(join(REPO_ROOT, file), "utf8")).map((specifier) => ({ file, specifier })),
   )

@@ -1,7 +1,8 @@
-import { readdirSync, readFileSync, statSync } from "node:fs"
-import { join, relative } from "node:path"
+import { readFileSync } from "node:fs"
+import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { REPO_ROOT } from "../src/Processes.ts"
+import { repoFiles } from "./support/repoFiles.ts"
 
 /**
  * What the test code itself must not do (issue 14): write the process's environment (the shared-worker projects in
@@ -12,18 +13,11 @@ import { REPO_ROOT } from "../src/Processes.ts"
 
 const TEST_ROOTS = ["contracts/test", "deploy/test", "packages"]
 
-const testFiles = (dir: string): Array<string> =>
-  readdirSync(dir).flatMap((name) => {
-    if (name === "node_modules" || name === "dist" || name.startsWith(".")) return []
-    const path = join(dir, name)
-    if (statSync(path).isDirectory()) return testFiles(path)
-    const rel = relative(REPO_ROOT, path)
-    const inTests = /^(contracts|deploy)\/test\//.test(rel) || /^packages\/[^/]+\/test\//.test(rel)
-    const inTestkit = rel.startsWith("packages/testkit/src/")
-    // This file spells out what the rules catch.
-    if (rel === "packages/testkit/test/TestHygiene.test.ts") return []
-    return (inTests || inTestkit) && /\.tsx?$/.test(name) ? [rel] : []
-  })
+/** The test code: the packages' and contracts' and deploy's tests, and the test kit's sources. */
+const isTestCode = (rel: string) =>
+  /^(contracts|deploy)\/test\//.test(rel) ||
+  /^packages\/[^/]+\/test\//.test(rel) ||
+  rel.startsWith("packages/testkit/src/")
 
 const RULES: ReadonlyArray<{ readonly name: string; readonly pattern: RegExp }> = [
   {
@@ -44,7 +38,10 @@ const findings = (text: string, pattern: RegExp) =>
     .map(([n, line]) => `${n}: ${line.trim()}`)
 
 describe("test code hygiene", () => {
-  const files = TEST_ROOTS.flatMap((root) => testFiles(join(REPO_ROOT, root)))
+  const files = TEST_ROOTS.flatMap(repoFiles).filter(
+    // This file spells out what the rules catch.
+    (f) => isTestCode(f) && /\.tsx?$/.test(f) && f !== "packages/testkit/test/TestHygiene.test.ts",
+  )
 
   it("finds the test files it checks", () => {
     expect(files.length).toBeGreaterThan(50)
