@@ -5,6 +5,8 @@
  */
 export { parseIfMatch, TaskService } from "./TaskService.ts"
 export { type TaskFields, TaskRepo } from "./TaskRepo.ts"
+// The row model itself: the seed scripts and the row-decoding benchmark write and read tasks as the repository does.
+export { TASK_DEFAULTS, Tasks, toTask } from "./TaskRow.ts"
 export { parseQuickAdd } from "./QuickAdd.ts"
 export { nextOccurrence } from "./Recurrence.ts"
 export { SuggestionService } from "../suggestions/SuggestionService.ts"
