@@ -25,7 +25,7 @@ export class NotificationRow extends Model.Class<NotificationRow>("NotificationR
   userId: Model.FieldOnly(["insert"])(Schema.String),
   kind: Model.GeneratedByDb(kind),
   createdAt: Model.GeneratedByDb(DateAsIsoString),
-  readAt: Model.GeneratedByDb(Schema.NullOr(DateAsIsoString)),
+  readAt: Model.GeneratedByDb(Schema.Union([Schema.Null, DateAsIsoString])), // null first: see TaskRow's Instant
 }) {}
 
 const NotificationTable = SqlTable("notifications", NotificationRow)

@@ -9,7 +9,9 @@ import * as Model from "effect/schema/Model"
 const { id, dueDate, remindAt, completed, completedAt, createdAt, updatedAt, version, ...userFields } =
   Task.fields
 
-const Instant = Schema.NullOr(DateAsIsoString)
+// Null first: most rows hold null here, and a union tries its members in order; NullOr (the timestamp first) paid
+// for a failed Date decode on every null, 4 µs a field, half of a page's decoding (`BENCH=rows npm run bench`).
+const Instant = Schema.Union([Schema.Null, DateAsIsoString])
 
 /**
  * A row of `tasks`, declared once: the column lists, row decoding, and the insert and update shapes of TaskRepo
