@@ -130,14 +130,7 @@ export class AuthService extends Context.Service<
           import("better-auth/api"),
           import("better-auth/plugins"),
         ])
-        return { auth: makeAuth(betterAuth, APIError, bearer), APIError }
-      })
-      const makeAuth = (
-        betterAuth: typeof import("better-auth").betterAuth,
-        APIError: typeof import("better-auth/api").APIError,
-        bearer: typeof import("better-auth/plugins").bearer,
-      ) =>
-        betterAuth({
+        const auth = betterAuth({
           database: pool,
           secret: Redacted.value(config.secret),
           baseURL: config.baseURL,
@@ -166,22 +159,28 @@ export class AuthService extends Context.Service<
           telemetry: { enabled: false },
           logger: { disabled: true },
         })
+        return { auth, APIError }
+      })
       const betterAuth = yield* Effect.cached(loadAuth)
 
       // 0 turns the cache off; the default keeps a revoked token usable on other replicas for at most 5 s.
       const sessionCacheMs = yield* Config.Int("AUTH_SESSION_CACHE_MS").pipe(Config.withDefault(5_000))
       const sessions = makeSessionCache<AuthenticatedUser>({ ttlMs: sessionCacheMs, capacity: 10_000 })
 
-      type Loaded = Effect.Success<typeof loadAuth>
-      const call = <A>(f: (loaded: Loaded) => Promise<A>) =>
-        Effect.flatMap(betterAuth, (loaded) =>
-          Effect.tryPromise({ try: () => f(loaded), catch: (cause) => cause }),
+      type Auth = Effect.Success<typeof loadAuth>["auth"]
+      /** A call Better Auth rejected, with its own refusal (an `APIError`) when it was one: told apart here, where the
+       * lazily loaded class is at hand. */
+      interface Rejection {
+        readonly cause: unknown
+        readonly refusal: APIError | undefined
+      }
+      const call = <A>(f: (auth: Auth) => Promise<A>): Effect.Effect<A, Rejection> =>
+        Effect.flatMap(betterAuth, ({ auth, APIError }) =>
+          Effect.tryPromise({
+            try: () => f(auth),
+            catch: (cause): Rejection => ({ cause, refusal: cause instanceof APIError ? cause : undefined }),
+          }),
         ).pipe(Effect.withSpan("better-auth"))
-      /** Better Auth's own refusal (its module is loaded: only a call through it can fail with one). */
-      const apiError = (cause: unknown) =>
-        Effect.map(betterAuth, ({ APIError }) =>
-          cause instanceof APIError ? (cause as APIError) : undefined,
-        )
 
       const emailExists = (email: string) =>
         sql<{ n: number }>`SELECT count(*)::int AS n FROM "user" WHERE email = ${email.toLowerCase()}`.pipe(
@@ -191,40 +190,34 @@ export class AuthService extends Context.Service<
 
       /** Better Auth's refusals by their code: only an existing account is "email taken". */
       const signUpError = (
-        cause: unknown,
+        { cause, refusal }: Rejection,
         email: string,
       ): Effect.Effect<EmailTaken | InvalidField | AuthFailure> => {
-        return Effect.flatMap(
-          apiError(cause),
-          (refusal): Effect.Effect<EmailTaken | InvalidField | AuthFailure> => {
-            const code = refusal?.body?.code
-            switch (code) {
-              case "USER_ALREADY_EXISTS":
-              case "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL":
-                return Effect.succeed(new EmailTaken())
-              case "INVALID_EMAIL":
-                return Effect.succeed(
-                  new InvalidField({ field: "body.email", message: "Expected an email address" }),
-                )
-              case "INVALID_PASSWORD":
-              case "PASSWORD_TOO_SHORT":
-              case "PASSWORD_TOO_LONG":
-                return Effect.succeed(
-                  new InvalidField({
-                    field: "body.password",
-                    message: `Expected ${PASSWORD_MIN_LENGTH}–${PASSWORD_MAX_LENGTH} characters`,
-                  }),
-                )
-              case "FAILED_TO_CREATE_USER":
-                // Two sign-ups with one address at once: the database's unique email decided for the other one.
-                return Effect.map(emailExists(email), (exists) =>
-                  exists ? new EmailTaken() : new AuthFailure({ cause }),
-                )
-              default:
-                return Effect.succeed(new AuthFailure({ cause }))
-            }
-          },
-        )
+        switch (refusal?.body?.code) {
+          case "USER_ALREADY_EXISTS":
+          case "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL":
+            return Effect.succeed(new EmailTaken())
+          case "INVALID_EMAIL":
+            return Effect.succeed(
+              new InvalidField({ field: "body.email", message: "Expected an email address" }),
+            )
+          case "INVALID_PASSWORD":
+          case "PASSWORD_TOO_SHORT":
+          case "PASSWORD_TOO_LONG":
+            return Effect.succeed(
+              new InvalidField({
+                field: "body.password",
+                message: `Expected ${PASSWORD_MIN_LENGTH}–${PASSWORD_MAX_LENGTH} characters`,
+              }),
+            )
+          case "FAILED_TO_CREATE_USER":
+            // Two sign-ups with one address at once: the database's unique email decided for the other one.
+            return Effect.map(emailExists(email), (exists) =>
+              exists ? new EmailTaken() : new AuthFailure({ cause }),
+            )
+          default:
+            return Effect.succeed(new AuthFailure({ cause }))
+        }
       }
 
       const signUp = Effect.fn("AuthService.signUp")(function* (input: {
@@ -235,8 +228,8 @@ export class AuthService extends Context.Service<
         const weak = passwordProblem(input.password, input.email)
         if (weak !== undefined) return yield* new InvalidField({ field: "body.password", message: weak })
         const body = { email: input.email, password: input.password, name: input.name }
-        const result = yield* call(({ auth }) => auth.api.signUpEmail({ body })).pipe(
-          Effect.catch((cause) => Effect.flatMap(signUpError(cause, input.email), Effect.fail)),
+        const result = yield* call((auth) => auth.api.signUpEmail({ body })).pipe(
+          Effect.catch((rejection) => Effect.flatMap(signUpError(rejection, input.email), Effect.fail)),
         )
         if (!result.token) return yield* new AuthFailure({ cause: new Error("sign-up returned no session") })
         return { user: toUser(result.user), token: result.token }
@@ -244,24 +237,20 @@ export class AuthService extends Context.Service<
 
       const signIn = Effect.fn("AuthService.signIn")(function* (input: { email: string; password: string }) {
         const body = { email: input.email, password: input.password }
-        const result = yield* call(({ auth }) => auth.api.signInEmail({ body })).pipe(
-          Effect.catch((cause) =>
-            Effect.flatMap(apiError(cause), (refusal) =>
-              Effect.fail(
-                refusal !== undefined && (refusal.statusCode === 401 || refusal.status === "UNAUTHORIZED")
-                  ? new InvalidCredentials()
-                  : new AuthFailure({ cause }),
-              ),
-            ),
+        const result = yield* call((auth) => auth.api.signInEmail({ body })).pipe(
+          Effect.mapError(({ cause, refusal }) =>
+            refusal !== undefined && (refusal.statusCode === 401 || refusal.status === "UNAUTHORIZED")
+              ? new InvalidCredentials()
+              : new AuthFailure({ cause }),
           ),
         )
         return { user: toUser(result.user), token: result.token }
       })
 
       const signOut = Effect.fn("AuthService.signOut")(function* (token: string) {
-        yield* call(({ auth }) =>
+        yield* call((auth) =>
           auth.api.signOut({ headers: new Headers({ authorization: `Bearer ${token}` }) }),
-        ).pipe(Effect.mapError((cause) => new AuthFailure({ cause })))
+        ).pipe(Effect.mapError(({ cause }) => new AuthFailure({ cause })))
         // Better Auth revokes the session it resolves; make sure the raw token is gone whatever it resolved.
         yield* sql`DELETE FROM "session" WHERE token = ${token}`.pipe(
           Effect.mapError((cause) => new AuthFailure({ cause })),
