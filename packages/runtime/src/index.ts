@@ -17,6 +17,7 @@ export { DatabaseFromEnv, DatabaseUrl, ExternalDatabase, pgClientLayer } from ".
 export { MIGRATIONS_DIR, MigrationsOnStart, runMigrations } from "./Migrations.ts"
 export { BigIntAsString, DateAsIsoString, SqlTable } from "./sql/SqlTable.ts"
 export { isoMicros, type KeysetPosition, keysetPage } from "./sql/Keyset.ts"
+export { type Notice, Notifier } from "./sql/Notifier.ts"
 
 // HTTP: the server, the contract-to-router adapter, problem+json, request context, the response edge.
 export { HttpServerLive } from "./http/HttpServerLive.ts"

@@ -1,4 +1,5 @@
 import { PgClient } from "@effect/sql-pg"
+import type { Notice } from "@todo/runtime"
 import { Context, Effect, Layer, PubSub, Queue, type Scope, Schema, Stream } from "effect"
 
 /** One change to a user's data, as the database announces it on the `user_changes` channel (0002_agents.sql). */
@@ -11,7 +12,22 @@ export const UserChange = Schema.Struct({
 })
 export type UserChange = typeof UserChange.Type
 
+const CHANNEL = "user_changes"
 const decode = Schema.decodeUnknownOption(Schema.fromJsonString(UserChange))
+const encode = Schema.encodeSync(Schema.fromJsonString(UserChange))
+
+/**
+ * The notice `tasks_notify` sends for a change to a task, for a writer that quiets that trigger and sends it after
+ * its commit instead (`Outbox.appendWith`'s `taskNotices`).
+ */
+export const taskChangeNotice = (
+  userId: string,
+  taskId: string,
+  change: "created" | "updated" | "deleted" | "completed" | "incomplete",
+): Notice => ({
+  channel: CHANNEL,
+  payload: encode({ userId, kind: "task", id: taskId, taskId, change }),
+})
 
 /**
  * Live changes for the `/api/stream` route. One LISTEN connection per API process feeds a PubSub; each open stream
@@ -33,7 +49,7 @@ export class UserChanges extends Context.Service<
     Effect.gen(function* () {
       const pg = yield* PgClient.PgClient
       const pubsub = yield* PubSub.sliding<UserChange>(1024)
-      const notifications = yield* pg.listen("user_changes")
+      const notifications = yield* pg.listen(CHANNEL)
       yield* Queue.take(notifications).pipe(
         Effect.flatMap((n) => {
           const change = decode(n.payload)

@@ -15,6 +15,7 @@ import { SqlClient } from "effect/sql/SqlClient"
 import type { SqlError } from "effect/sql/SqlError"
 
 import { UserSettings } from "../accounts/UserSettings.ts"
+import { taskChangeNotice } from "../live/UserChanges.ts"
 import { type InvalidCursor, InvalidTaskField, TaskNotFound, VersionConflict } from "../Errors.ts"
 import { parseQuickAdd } from "./QuickAdd.ts"
 import { nextOccurrence, shiftReminder } from "./Recurrence.ts"
@@ -164,6 +165,8 @@ export class TaskService extends Context.Service<
               estimateMinutes: fields.estimateMinutes,
             },
             yield* repo.insertStatement(userId, id, fields),
+            // The live stream's notice goes out after the commit, so the statement commits without a NOTIFY.
+            [taskChangeNotice(userId, id, "created")],
           )
           return yield* repo.inserted(rows)
         })

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto"
 import { type Actor, EVENT_SCHEMA_VERSION, type TaskEvent } from "@todo/contracts"
-import { CorrelationId } from "@todo/runtime"
+import { CorrelationId, type Notice, Notifier } from "@todo/runtime"
 import { Clock, Context, Effect, Layer } from "effect"
 import { SqlClient } from "effect/sql/SqlClient"
 import type { SqlError } from "effect/sql/SqlError"
@@ -39,10 +39,16 @@ export class Outbox extends Context.Service<
      * in the same statement (`WITH changed AS (change), appended AS (INSERT INTO outbox …) SELECT * FROM
      * changed`), the user's lock taken in it as in `append`. Outside a transaction that statement is one
      * round trip and one commit (no BEGIN, no COMMIT), and still atomic. Answers `change`'s rows.
+     *
+     * `taskNotices`: the `user_changes` notices `change`'s own trigger (`tasks_notify`) would send. Given, the
+     * statement quiets that trigger for the rest of its transaction and they are sent after the commit (`Notifier`)
+     * instead, so a create outside a transaction commits without a NOTIFY. Inside a transaction, every later task
+     * change of that transaction must then be announced by its writer too.
      */
     readonly appendWith: <Row extends object>(
       event: NewTaskEvent,
       change: Statement<Row>,
+      taskNotices?: ReadonlyArray<Notice>,
     ) => Effect.Effect<{ readonly event: TaskEvent; readonly rows: ReadonlyArray<Row> }, SqlError>
     readonly lockUser: (userId: string) => Effect.Effect<void, SqlError>
     /**
@@ -67,20 +73,31 @@ export class Outbox extends Context.Service<
     readonly requeue: (event: TaskEvent) => Effect.Effect<void, SqlError>
   }
 >()("@todo/messaging/Outbox") {
-  static readonly layer = Layer.effect(
+  /** The outbox with its `Notifier` to provide (a test observes what it would send). */
+  static readonly layerWithoutDependencies = Layer.effect(
     Outbox,
     Effect.gen(function* () {
       const sql = yield* SqlClient
+      const notifier = yield* Notifier
       const userLock = (userId: string) => sql`SELECT pg_advisory_xact_lock(hashtextextended(${userId}, 0))`
+      // Every append quiets the outbox trigger for its transaction (0006_notify_after_commit.sql) and wakes the
+      // relays after the commit instead: one NOTIFY-free commit per write, the wake-ups batched (Notifier).
+      const deferOutboxNotify = sql`set_config('todo.defer_outbox_notify', 'on', true)`
+      const deferTaskNotify = sql`set_config('todo.defer_task_notify', 'on', true)`
+      const wakeRelays: ReadonlyArray<Notice> = [{ channel: "outbox", payload: "" }]
+      /** The user's lock and the deferral flags in one row source, so they cost no round trip of their own. */
+      const lockAndDefer = (userId: string, deferTasks: boolean) =>
+        sql`SELECT pg_advisory_xact_lock(hashtextextended(${userId}, 0)), ${deferOutboxNotify}${deferTasks ? sql`, ${deferTaskNotify}` : sql``}`
       const lockUser = (userId: string) => userLock(userId).pipe(Effect.asVoid)
-      const lockUsers = (userIds: Iterable<string>) => {
+      const lockUsersDeferring = (userIds: Iterable<string>, defer: boolean) => {
         const sorted = [...new Set(userIds)].sort()
         return sorted.length === 0
           ? Effect.void
-          : sql`SELECT pg_advisory_xact_lock(hashtextextended(u, 0)) FROM unnest(${sorted}::text[]) WITH ORDINALITY AS l(u, n) ORDER BY n`.pipe(
+          : sql`SELECT pg_advisory_xact_lock(hashtextextended(u, 0))${defer ? sql`, ${deferOutboxNotify}` : sql``} FROM unnest(${sorted}::text[]) WITH ORDINALITY AS l(u, n) ORDER BY n`.pipe(
               Effect.asVoid,
             )
       }
+      const lockUsers = (userIds: Iterable<string>) => lockUsersDeferring(userIds, false)
 
       const rowOf = (event: TaskEvent, trace: TraceContext): typeof OutboxRow.insert.Type => ({
         eventId: event.eventId,
@@ -94,13 +111,20 @@ export class Outbox extends Context.Service<
       })
 
       /** INSERT … SELECT from the lock: the lock is held before the identity default draws the row's id. */
-      const insertStatement = (event: TaskEvent, trace: TraceContext, onConflict?: Fragment) =>
+      const insertStatement = (
+        event: TaskEvent,
+        trace: TraceContext,
+        options: { readonly onConflict?: Fragment; readonly deferTasks?: boolean } = {},
+      ) =>
         OutboxTable.insertStatement(sql, [rowOf(event, trace)], {
-          join: sql`(${userLock(event.userId)}) AS locked`,
-          ...(onConflict ? { tail: onConflict } : {}),
+          join: sql`(${lockAndDefer(event.userId, options.deferTasks === true)}) AS locked`,
+          ...(options.onConflict ? { tail: options.onConflict } : {}),
         })
       const insert = (event: TaskEvent, trace: TraceContext, onConflict?: Fragment) =>
-        insertStatement(event, trace, onConflict).pipe(Effect.flatten)
+        insertStatement(event, trace, onConflict ? { onConflict } : {}).pipe(
+          Effect.flatten,
+          Effect.andThen(notifier.afterCommit(wakeRelays)),
+        )
 
       const stamp = (event: NewTaskEvent) =>
         Effect.gen(function* () {
@@ -125,12 +149,16 @@ export class Outbox extends Context.Service<
       const appendWith = Effect.fn("Outbox.append")(function* <Row extends object>(
         event: NewTaskEvent,
         change: Statement<Row>,
+        taskNotices?: ReadonlyArray<Notice>,
       ) {
         const stamped = yield* stamp(event)
-        const appended = yield* insertStatement(stamped, yield* currentTraceContext)
+        const appended = yield* insertStatement(stamped, yield* currentTraceContext, {
+          deferTasks: taskNotices !== undefined,
+        })
         const rows = yield* sql<Row>`
           WITH changed AS (${change}), appended AS (${appended})
           SELECT * FROM changed`
+        yield* notifier.afterCommit(taskNotices === undefined ? wakeRelays : [...wakeRelays, ...taskNotices])
         yield* Effect.annotateCurrentSpan({ "event.type": stamped.eventType, "event.id": stamped.eventId })
         return { event: stamped, rows }
       })
@@ -139,11 +167,15 @@ export class Outbox extends Context.Service<
         if (events.length === 0) return []
         const stamped = yield* Effect.forEach(events, stamp)
         const trace = yield* currentTraceContext
-        yield* lockUsers(stamped.map((e) => e.userId))
+        yield* lockUsersDeferring(
+          stamped.map((e) => e.userId),
+          true,
+        )
         yield* OutboxTable.insert(
           sql,
           stamped.map((e) => rowOf(e, trace)),
         )
+        yield* notifier.afterCommit(wakeRelays)
         yield* Effect.annotateCurrentSpan({ "event.count": stamped.length })
         return stamped
       })
@@ -160,4 +192,6 @@ export class Outbox extends Context.Service<
       return Outbox.of({ append, appendWith, appendMany, lockUser, lockUsers, requeue })
     }),
   )
+
+  static readonly layer = Outbox.layerWithoutDependencies.pipe(Layer.provide(Notifier.layer))
 }

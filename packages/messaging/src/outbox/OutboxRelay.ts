@@ -214,7 +214,8 @@ export const pruneOutbox = (retentionDays: number) =>
 
 /**
  * The relay as a background layer.
- * - Wakes on NOTIFY from the outbox trigger (sent at commit); sweeps every `sweepInterval` as a safety net. A lost
+ * - Wakes on NOTIFY on `outbox` (sent after commit by the writer's `Notifier`, or at commit by the outbox trigger for
+ *   a writer that does not defer); sweeps every `sweepInterval` as a safety net. A lost
  *   LISTEN connection is re-established with backoff (and followed by one sweep: notifications may have been missed).
  * - Drains: batch after batch while there is work.
  * - While publishing fails outright, backs off as a whole (exponential, jittered, capped) and ignores wake-ups, so a
