@@ -142,7 +142,7 @@ INSERT INTO tasks (id, user_id, title, description, priority, due_date, remind_a
                    repeat_from, tags)
 VALUES (gen_random_uuid(), :user_id, :title, NULL, :priority, :due, NULL, NULL, 'dueDate', :tags)
 RETURNING ${TASK_COLUMNS}),
-appended AS (${outboxInsert("'tasks.created'", "(SELECT id FROM changed)::text", ":created_payload::jsonb").replace(/;$/, "")})
+appended AS (${outboxInsert("'tasks.created'", "(SELECT id FROM changed)::text", ":created_payload::jsonb", true).replace(/;$/, "")})
 SELECT * FROM changed;
 `
     // POST /api/tasks/:id/complete: TaskService.complete (lockUser, findForUpdate, update, Outbox.append); a
@@ -164,16 +164,19 @@ COMMIT;
 
 /**
  * Outbox.append's statement (the outbox row's SqlTable insert: one JSON parameter read back as rows of the table's
- * type, the user's lock in the same statement). The API serializes that parameter in JavaScript; here SQL builds it.
+ * type, the user's lock in the same statement, with the flags that quiet the outbox trigger and, for a create, the
+ * tasks trigger: the API sends those notifications after the commit, batched, which this floor does not count).
+ * The API serializes that parameter in JavaScript; here SQL builds it.
  */
-const outboxInsert = (eventType: string, taskId: string, payload: string) =>
+const outboxInsert = (eventType: string, taskId: string, payload: string, deferTaskNotify = false) =>
   `INSERT INTO outbox (event_id, event_type, user_id, task_id, payload, correlation_id, traceparent, tracestate)
 SELECT given.event_id, given.event_type, given.user_id, given.task_id, given.payload, given.correlation_id,
        given.traceparent, given.tracestate
 FROM jsonb_populate_recordset(NULL::outbox, jsonb_build_array(jsonb_build_object(
        'event_id', gen_random_uuid(), 'event_type', ${eventType}, 'user_id', :user_id::text, 'task_id', ${taskId},
        'payload', ${payload}, 'correlation_id', :correlation::text, 'traceparent', NULL, 'tracestate', NULL)))
-     WITH ORDINALITY AS given, (SELECT pg_advisory_xact_lock(hashtextextended(:user_id, 0))) AS locked
+     WITH ORDINALITY AS given, (SELECT pg_advisory_xact_lock(hashtextextended(:user_id, 0)),
+       set_config('todo.defer_outbox_notify', 'on', true)${deferTaskNotify ? ", set_config('todo.defer_task_notify', 'on', true)" : ""}) AS locked
 ORDER BY given.ordinality;`
 
 /** String variables (-D) the scripts use: values the API binds as parameters, of realistic size. */
