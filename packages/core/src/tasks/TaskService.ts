@@ -22,6 +22,13 @@ import { nextOccurrence, shiftReminder } from "./Recurrence.ts"
 import { type TaskChanges, type TaskFields, type TaskPage, TaskRepo } from "./TaskRepo.ts"
 import { TASK_DEFAULTS } from "./TaskRow.ts"
 
+/**
+ * Every write here quiets the tasks trigger for its transaction and sends the live stream's notice of each task
+ * change after the commit (with its event), so that no task write commits with a NOTIFY (Notifier, in
+ * @todo/runtime, says why).
+ */
+const deferTaskNotify = { deferTaskNotify: true } as const
+
 /** The fields a PATCH may change, in the order `changes` lists them: the contract's. */
 type Updatable = keyof UpdateTask
 const UPDATABLE = Object.keys(UpdateTask.fields) as ReadonlyArray<Updatable>
@@ -209,7 +216,7 @@ export class TaskService extends Context.Service<
       ) {
         return yield* sql.withTransaction(
           Effect.gen(function* () {
-            yield* outbox.lockUser(userId)
+            yield* outbox.lockUser(userId, deferTaskNotify)
             const current = yield* load(userId, id)
             if (expectedVersion !== undefined && expectedVersion !== current.version) {
               return yield* new VersionConflict({
@@ -236,7 +243,9 @@ export class TaskService extends Context.Service<
             if ("priority" in set) set.prioritySetAt = new Date(yield* Clock.currentTimeMillis).toISOString()
             // The keys are the contract's and the values decoded by it: the update shape of the same fields.
             const task = yield* repo.update(userId, id, set as TaskChanges)
-            yield* outbox.append({ eventType: "tasks.updated", taskId: id, userId, changes })
+            yield* outbox.append({ eventType: "tasks.updated", taskId: id, userId, changes }, [
+              taskChangeNotice(userId, id, "updated"),
+            ])
             return task
           }),
         )
@@ -245,10 +254,12 @@ export class TaskService extends Context.Service<
       const remove = Effect.fn("TaskService.remove")(function* (userId: string, id: string) {
         yield* sql.withTransaction(
           Effect.gen(function* () {
-            yield* outbox.lockUser(userId)
+            yield* outbox.lockUser(userId, deferTaskNotify)
             const removed = yield* repo.remove(userId, id)
             if (!removed) return yield* new TaskNotFound({ taskId: id })
-            yield* outbox.append({ eventType: "tasks.deleted", taskId: id, userId })
+            yield* outbox.append({ eventType: "tasks.deleted", taskId: id, userId }, [
+              taskChangeNotice(userId, id, "deleted"),
+            ])
           }),
         )
       })
@@ -256,7 +267,7 @@ export class TaskService extends Context.Service<
       const complete = Effect.fn("TaskService.complete")(function* (userId: string, id: string) {
         return yield* sql.withTransaction(
           Effect.gen(function* () {
-            yield* outbox.lockUser(userId)
+            yield* outbox.lockUser(userId, deferTaskNotify)
             const current = yield* load(userId, id)
             if (current.completed) return { task: current, next: null }
             const completedAt = new Date(yield* Clock.currentTimeMillis).toISOString()
@@ -265,13 +276,16 @@ export class TaskService extends Context.Service<
               current.recurrence === null
                 ? null
                 : yield* withCalendarBudget((budget) => rollOver(userId, current, completedAt, budget))
-            yield* outbox.append({
-              eventType: "tasks.completed",
-              taskId: id,
-              userId,
-              completedAt,
-              nextTaskId: next?.id ?? null,
-            })
+            yield* outbox.append(
+              {
+                eventType: "tasks.completed",
+                taskId: id,
+                userId,
+                completedAt,
+                nextTaskId: next?.id ?? null,
+              },
+              [taskChangeNotice(userId, id, "completed")],
+            )
             return { task, next }
           }),
         )
@@ -315,11 +329,13 @@ export class TaskService extends Context.Service<
       const incomplete = Effect.fn("TaskService.incomplete")(function* (userId: string, id: string) {
         return yield* sql.withTransaction(
           Effect.gen(function* () {
-            yield* outbox.lockUser(userId)
+            yield* outbox.lockUser(userId, deferTaskNotify)
             const current = yield* load(userId, id)
             if (!current.completed) return current
             const task = yield* repo.update(userId, id, { completed: false, completedAt: null })
-            yield* outbox.append({ eventType: "tasks.incomplete", taskId: id, userId })
+            yield* outbox.append({ eventType: "tasks.incomplete", taskId: id, userId }, [
+              taskChangeNotice(userId, id, "incomplete"),
+            ])
             return task
           }),
         )

@@ -33,7 +33,14 @@ export type NewTaskEvent = TaskEvent extends infer E
 export class Outbox extends Context.Service<
   Outbox,
   {
-    readonly append: (event: NewTaskEvent) => Effect.Effect<TaskEvent, SqlError>
+    /**
+     * `taskNotices`: the `user_changes` notices of the task change this event records, sent after the commit; for
+     * a transaction that quieted `tasks_notify` before its change (`lockUser`'s `deferTaskNotify`).
+     */
+    readonly append: (
+      event: NewTaskEvent,
+      taskNotices?: ReadonlyArray<Notice>,
+    ) => Effect.Effect<TaskEvent, SqlError>
     /**
      * Runs `change` (one data-modifying statement with `RETURNING`, e.g. a task's INSERT) and appends the event
      * in the same statement (`WITH changed AS (change), appended AS (INSERT INTO outbox …) SELECT * FROM
@@ -50,7 +57,14 @@ export class Outbox extends Context.Service<
       change: Statement<Row>,
       taskNotices?: ReadonlyArray<Notice>,
     ) => Effect.Effect<{ readonly event: TaskEvent; readonly rows: ReadonlyArray<Row> }, SqlError>
-    readonly lockUser: (userId: string) => Effect.Effect<void, SqlError>
+    /**
+     * `deferTaskNotify`: also quiets `tasks_notify` for the rest of the transaction (0006_notify_after_commit.sql);
+     * the writer then hands the `user_changes` notice of each task change it makes to the `Notifier` itself.
+     */
+    readonly lockUser: (
+      userId: string,
+      options?: { readonly deferTaskNotify?: boolean },
+    ) => Effect.Effect<void, SqlError>
     /**
      * Locks several users at once, in one fixed order. Every writer takes its users' locks *before* it touches a
      * task row: an agent that first took a key-share lock on a task (by inserting a row that references it) and
@@ -88,7 +102,11 @@ export class Outbox extends Context.Service<
       /** The user's lock and the deferral flags in one row source, so they cost no round trip of their own. */
       const lockAndDefer = (userId: string, deferTasks: boolean) =>
         sql`SELECT pg_advisory_xact_lock(hashtextextended(${userId}, 0)), ${deferOutboxNotify}${deferTasks ? sql`, ${deferTaskNotify}` : sql``}`
-      const lockUser = (userId: string) => userLock(userId).pipe(Effect.asVoid)
+      const lockUser = (userId: string, options?: { readonly deferTaskNotify?: boolean }) =>
+        (options?.deferTaskNotify === true
+          ? sql`SELECT pg_advisory_xact_lock(hashtextextended(${userId}, 0)), ${deferTaskNotify}`
+          : userLock(userId)
+        ).pipe(Effect.asVoid)
       const lockUsersDeferring = (userIds: Iterable<string>, defer: boolean) => {
         const sorted = [...new Set(userIds)].sort()
         return sorted.length === 0
@@ -138,9 +156,13 @@ export class Outbox extends Context.Service<
           } as TaskEvent
         })
 
-      const append = Effect.fn("Outbox.append")(function* (event: NewTaskEvent) {
+      const append = Effect.fn("Outbox.append")(function* (
+        event: NewTaskEvent,
+        taskNotices?: ReadonlyArray<Notice>,
+      ) {
         const stamped = yield* stamp(event)
         yield* insert(stamped, yield* currentTraceContext)
+        if (taskNotices !== undefined) yield* notifier.afterCommit(taskNotices)
         yield* Effect.annotateCurrentSpan({ "event.type": stamped.eventType, "event.id": stamped.eventId })
         return stamped
       })
