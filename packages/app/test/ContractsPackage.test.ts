@@ -79,6 +79,13 @@ describe("@todo/contracts for other projects", () => {
         "--prefer-offline",
         "--no-audit",
         "--no-fund",
+        // A registry that cannot be reached (no network, a proxy's certificate Node does not trust: set
+        // NODE_EXTRA_CA_CERTS) fails within seconds, npm's own error in the failure, instead of npm's minute of
+        // retries running into the test's timeout.
+        "--fetch-retries=1",
+        "--fetch-retry-mintimeout=2000",
+        "--fetch-retry-maxtimeout=5000",
+        "--fetch-timeout=30000",
         tarball,
         `@ts-rest/core@${version("@ts-rest/core")}`,
         `@types/node@${version("@types/node")}`,
