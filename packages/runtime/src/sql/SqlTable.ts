@@ -1,5 +1,6 @@
 import { Effect, type Option, Schema, SchemaTransformation } from "effect"
 import type * as Model from "effect/schema/Model"
+import { compileDecoding } from "../schema/Compiled.ts"
 import type { SqlClient } from "effect/sql/SqlClient"
 import type { SqlError } from "effect/sql/SqlError"
 import type { Fragment, RecordUpdateHelperSingle } from "effect/sql/Statement"
@@ -79,9 +80,9 @@ export const SqlTable = <M extends TableModel>(name: string, model: M) => {
   const insert = model.insert.pipe(
     Schema.encodeKeys(columnNames(model.insert.fields)),
   ) as unknown as Schema.Codec<M["insert"]["Type"], unknown>
-  const decodeRow = Schema.decodeUnknownEffect(row)
+  const decodeRow = Schema.decodeUnknownEffect(compileDecoding(row))
   // A page in one parse: a fiber step per row cost about as much as decoding it.
-  const decodeRows = Schema.decodeUnknownEffect(Schema.Array(row))
+  const decodeRows = Schema.decodeUnknownEffect(compileDecoding(Schema.Array(row)))
   const encodeInsert = Schema.encodeEffect(insert)
   // Each field's own codec, so an update encodes only the fields it carries.
   const updateCodecs = new Map(
