@@ -1,7 +1,7 @@
 import type { AppRoute, ContractNoBodyType, ServerInferRequest, ServerInferResponses } from "@ts-rest/core"
-import { ByteSize, Effect, Layer, Option, Predicate, Schema } from "effect"
+import { ByteSize, Effect, Layer, Option, Predicate, Schema, SchemaIssue } from "effect"
 import { HttpIncomingMessage, HttpRouter, HttpServerRequest, HttpServerResponse } from "effect/http"
-import { compileEncoding } from "../schema/Compiled.ts"
+import { compileDecoding, compileEncoding } from "../schema/Compiled.ts"
 import { observeRequest } from "./Observability.ts"
 import type { SqlError } from "effect/sql/SqlError"
 import { type HttpError, meaningOf, problemResponse } from "./Problem.ts"
@@ -108,22 +108,31 @@ type Decoder = (input: unknown) => Result<unknown, ReadonlyArray<FieldIssue>>
 
 const asSchema = (value: unknown): Schema.Top | undefined => (Schema.isSchema(value) ? value : undefined)
 
+// The Standard Schema formatter (what `toStandardSchemaV1`'s validate answers), so the 400's messages are its own.
+const formatIssue = SchemaIssue.makeFormatterStandardSchemaV1()
+
 const decoderFor = (schema: Schema.Top, part: Part): Decoder => {
-  const std = Schema.toStandardSchemaV1(schema as Schema.Codec<unknown, unknown>, {
-    parseOptions: part === "headers" ? headerParseOptions : parseOptions,
-  })["~standard"]
+  // Compiled and synchronous: the Standard Schema adapter ran a fiber with a scheduler of its own per request part.
+  const decode = Schema.decodeUnknownSync(
+    compileDecoding(schema as Schema.Codec<unknown, unknown>),
+    part === "headers" ? headerParseOptions : parseOptions,
+  )
   return (input) => {
-    const result = std.validate(input)
-    if (result instanceof Promise) throw new Error("asynchronous schemas are not supported")
-    if (result.issues === undefined) return ok(result.value)
-    return err(
-      result.issues.map((issue) => ({
-        path: [part, ...(issue.path ?? []).map((p) => (Predicate.isObject(p) && "key" in p ? p.key : p))]
-          .map(String)
-          .join("."),
-        message: issue.message,
-      })),
-    )
+    let value: unknown
+    try {
+      value = decode(input)
+    } catch (error) {
+      if (!Schema.isSchemaError(error)) throw error
+      return err(
+        formatIssue(error.issue).issues.map((issue) => ({
+          path: [part, ...(issue.path ?? []).map((p) => (Predicate.isObject(p) && "key" in p ? p.key : p))]
+            .map(String)
+            .join("."),
+          message: issue.message,
+        })),
+      )
+    }
+    return ok(value)
   }
 }
 
