@@ -1,6 +1,7 @@
 import { Effect, type Option, Schema, SchemaTransformation } from "effect"
 import type * as Model from "effect/schema/Model"
 import { compileDecoding } from "../schema/Compiled.ts"
+import { isoString } from "./IsoString.ts"
 import type { SqlClient } from "effect/sql/SqlClient"
 import type { SqlError } from "effect/sql/SqlError"
 import type { Fragment, RecordUpdateHelperSingle } from "effect/sql/Statement"
@@ -36,7 +37,7 @@ export const DateAsIsoString = Schema.Date.pipe(
   Schema.decodeTo(
     Schema.String,
     SchemaTransformation.transform({
-      decode: (d: Date) => d.toISOString(),
+      decode: isoString,
       encode: (s: string) => new Date(s),
     }),
   ),
