@@ -15,6 +15,7 @@ export { ModelConfig } from "./ModelConfig.ts"
 // The database: the connection, the migrations, the tables and keyset pages built on it.
 export { DatabaseFromEnv, DatabaseUrl, ExternalDatabase, pgClientLayer } from "./Database.ts"
 export { MIGRATIONS_DIR, MigrationsOnStart, runMigrations } from "./Migrations.ts"
+export { compileDecoding, compileEncoding } from "./schema/Compiled.ts"
 export { BigIntAsString, DateAsIsoString, SqlTable } from "./sql/SqlTable.ts"
 export { isoMicros, type KeysetPosition, keysetPage } from "./sql/Keyset.ts"
 export { type Notice, Notifier } from "./sql/Notifier.ts"

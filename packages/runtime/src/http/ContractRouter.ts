@@ -1,6 +1,7 @@
 import type { AppRoute, ContractNoBodyType, ServerInferRequest, ServerInferResponses } from "@ts-rest/core"
-import { ByteSize, Effect, Layer, Option, Predicate, Schema } from "effect"
+import { ByteSize, Effect, Layer, Option, Predicate, Schema, SchemaIssue } from "effect"
 import { HttpIncomingMessage, HttpRouter, HttpServerRequest, HttpServerResponse } from "effect/http"
+import { compileDecoding, compileEncoding } from "../schema/Compiled.ts"
 import { observeRequest } from "./Observability.ts"
 import type { SqlError } from "effect/sql/SqlError"
 import { type HttpError, meaningOf, problemResponse } from "./Problem.ts"
@@ -107,22 +108,31 @@ type Decoder = (input: unknown) => Result<unknown, ReadonlyArray<FieldIssue>>
 
 const asSchema = (value: unknown): Schema.Top | undefined => (Schema.isSchema(value) ? value : undefined)
 
+// The Standard Schema formatter (what `toStandardSchemaV1`'s validate answers), so the 400's messages are its own.
+const formatIssue = SchemaIssue.makeFormatterStandardSchemaV1()
+
 const decoderFor = (schema: Schema.Top, part: Part): Decoder => {
-  const std = Schema.toStandardSchemaV1(schema as Schema.Codec<unknown, unknown>, {
-    parseOptions: part === "headers" ? headerParseOptions : parseOptions,
-  })["~standard"]
+  // Compiled and synchronous: the Standard Schema adapter ran a fiber with a scheduler of its own per request part.
+  const decode = Schema.decodeUnknownSync(
+    compileDecoding(schema as Schema.Codec<unknown, unknown>),
+    part === "headers" ? headerParseOptions : parseOptions,
+  )
   return (input) => {
-    const result = std.validate(input)
-    if (result instanceof Promise) throw new Error("asynchronous schemas are not supported")
-    if (result.issues === undefined) return ok(result.value)
-    return err(
-      result.issues.map((issue) => ({
-        path: [part, ...(issue.path ?? []).map((p) => (Predicate.isObject(p) && "key" in p ? p.key : p))]
-          .map(String)
-          .join("."),
-        message: issue.message,
-      })),
-    )
+    let value: unknown
+    try {
+      value = decode(input)
+    } catch (error) {
+      if (!Schema.isSchemaError(error)) throw error
+      return err(
+        formatIssue(error.issue).issues.map((issue) => ({
+          path: [part, ...(issue.path ?? []).map((p) => (Predicate.isObject(p) && "key" in p ? p.key : p))]
+            .map(String)
+            .join("."),
+          message: issue.message,
+        })),
+      )
+    }
+    return ok(value)
   }
 }
 
@@ -244,9 +254,13 @@ export const serveRoute = <R extends AppRoute, E extends RouteError, Rq>(
     if (isNoBody(s)) responses.set(Number(status), "none")
     else if (schema) responses.set(Number(status), schema)
   }
+  // Compiled (Effect's JIT, same schema, same checks): the interpreter's walk of the answer's schema was most of its
+  // encoding, e.g. 101 → 33 µs for a page of 28 tasks.
   const encoders = new Map(
     [...responses].flatMap(([status, s]) =>
-      s === "none" ? [] : [[status, Schema.encodeUnknownSync(s as Schema.Codec<unknown, unknown>)] as const],
+      s === "none"
+        ? []
+        : [[status, Schema.encodeUnknownSync(compileEncoding(s as Schema.Codec<unknown, unknown>))] as const],
     ),
   )
 

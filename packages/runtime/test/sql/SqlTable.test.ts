@@ -62,6 +62,39 @@ describe("SqlTable", () => {
       )
     }),
   )
+
+  it.effect("reads columns by their snake_case names, ignores the statement's extra ones, misses none", () =>
+    Effect.gen(function* () {
+      const createdAt = new Date("2026-11-20T08:15:30.123Z")
+      const row = {
+        id: 7n,
+        user_id: "u",
+        body: "b",
+        due_at: null,
+        attempts: 2,
+        details: { tags: ["x"], rank: 1 },
+        created_at: createdAt,
+        sort_key: "extra",
+      }
+      const [note] = yield* Notes.decodeAll([row])
+      assert.deepStrictEqual(
+        { ...note },
+        {
+          id: "7",
+          userId: "u",
+          body: "b",
+          dueAt: null,
+          attempts: 2,
+          details: { tags: ["x"], rank: 1 },
+          createdAt,
+        },
+      )
+      const { created_at: _, ...missing } = row
+      const exit = yield* Effect.exit(Notes.decodeAll([missing]))
+      assert.isTrue(Exit.isFailure(exit) && Cause.hasDies(exit.cause))
+      assert.match(String(Cause.squash((exit as Exit.Failure<unknown, unknown>).cause)), /createdAt/)
+    }),
+  )
 })
 
 layer(TestDatabaseLive(2))("SqlTable against PostgreSQL", (it) => {
