@@ -145,13 +145,14 @@ RETURNING ${TASK_COLUMNS}),
 appended AS (${outboxInsert("'tasks.created'", "(SELECT id FROM changed)::text", ":created_payload::jsonb", true).replace(/;$/, "")})
 SELECT * FROM changed;
 `
-    // POST /api/tasks/:id/complete: TaskService.complete (lockUser, findForUpdate, update, Outbox.append); a
+    // POST /api/tasks/:id/complete: TaskService.complete (lockUser quieting the tasks trigger, findForUpdate,
+    // update, Outbox.append); a
     // random seeded task of the request's user (task n belongs to user n % 100), so some are completed again:
     // the statements (and their writes) are the same.
     case "complete":
       return `${auth}\\set n :k + 100 * random(0, 99)
 BEGIN;
-SELECT pg_advisory_xact_lock(hashtextextended(:user_id, 0));
+SELECT pg_advisory_xact_lock(hashtextextended(:user_id, 0)), set_config('todo.defer_task_notify', 'on', true);
 SELECT ${TASK_COLUMNS} FROM tasks WHERE id = ${taskN} AND user_id = :user_id FOR UPDATE;
 UPDATE tasks SET "completed" = true, "completed_at" = now(), updated_at = now(), version = version + 1
 WHERE id = ${taskN} AND user_id = :user_id
