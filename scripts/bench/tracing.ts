@@ -11,7 +11,8 @@
 // defaults) or `label:NAME=value+NAME=value` (tracing on with those variables for the API), e.g.
 // `BENCH_MODES='off,json:OTEL_EXPORTER_OTLP_PROTOCOL=http/json,protobuf:OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf'`.
 // Each mode is compared with the first. BENCH_API_NODE_OPTIONS: NODE_OPTIONS for the API only (e.g.
-// `--cpu-prof --cpu-prof-dir=/tmp/prof`: one profile per API process, written when it stops).
+// `--cpu-prof --cpu-prof-dir=/tmp/prof`: one profile per API process, written when it stops); BENCH_OPS=list runs
+// one operation only.
 import { fork } from "node:child_process"
 import { createServer } from "node:http"
 import { join } from "node:path"
@@ -133,15 +134,14 @@ try {
     }),
   }
   type Op = keyof typeof operations
+  // BENCH_OPS=list (or create): one operation only, e.g. for a profile of one kind of request.
+  const ops = (process.env.BENCH_OPS?.split(",") ?? Object.keys(operations)) as Array<Op>
 
   // Throughput at saturation moves with whatever else the shared 2-core machine runs; the API process's own CPU per
   // request (from /proc) is the steadier figure, so both are reported.
   type Sample = { throughput: number; cpuMs: number }
   const results = Object.fromEntries(
-    Object.keys(operations).map((op) => [
-      op,
-      Object.fromEntries(MODES.map((m) => [m.label, [] as Array<Sample>])),
-    ]),
+    ops.map((op) => [op, Object.fromEntries(MODES.map((m) => [m.label, [] as Array<Sample>]))]),
   ) as Record<Op, Record<string, Array<Sample>>>
   for (let round = 0; round < ROUNDS; round++) {
     // Every other round in reverse order, so that a mode is not always the one after a given other.
@@ -151,7 +151,7 @@ try {
         port: await Effect.runPromise(freePort),
         env: env(mode),
       })
-      for (const op of Object.keys(operations) as Array<Op>) {
+      for (const op of ops) {
         const request = operations[op]
         // The creates add thousands of rows between list runs; without fresh statistics the planner keeps
         // estimating the old table and picks a bitmap scan of every task of the user, and the list runs would
@@ -176,7 +176,7 @@ try {
   const spread = (xs: ReadonlyArray<number>, digits: number) =>
     `${median(xs).toFixed(digits)} (${Math.min(...xs).toFixed(digits)} – ${Math.max(...xs).toFixed(digits)})`
   const [first, ...others] = MODES
-  for (const op of Object.keys(operations) as Array<Op>) {
+  for (const op of ops) {
     const rate = (label: string) => results[op][label]!.map((x) => x.throughput)
     const cpu = (label: string) => results[op][label]!.map((x) => x.cpuMs)
     const a = first!.label
