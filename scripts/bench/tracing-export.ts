@@ -13,6 +13,8 @@
 //   BENCH_SERVER_ATTRIBUTES=few (as a mode's variable) keeps only method and status on the server span.
 import { fork } from "node:child_process"
 import { createServer } from "node:http"
+import { Effect, Layer } from "effect"
+import { TracingLive } from "../../packages/runtime/src/Telemetry.ts"
 import { countTraceRequestSpans } from "../../packages/testkit/src/OtlpProtobuf.ts"
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
@@ -20,8 +22,6 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 4)
 const RATE = Number(process.env.BENCH_RATE ?? 2000)
 
 if (process.argv[2] === "child") {
-  const { Effect, Layer } = await import("effect")
-  const { TracingLive } = await import("../../packages/runtime/src/Telemetry.ts")
   const statement =
     'SELECT "id", "user_id", "title", "notes", "status", "priority", "due_date", "tags", "created_at", "updated_at", "completed_at", "recurrence" FROM "tasks" WHERE "user_id" = $1 AND "status" = $2 AND "priority" IN ($3, $4) ORDER BY "due_date" ASC NULLS LAST, "id" ASC LIMIT $5'
   const request = Effect.withSpan("postgres", {
@@ -79,7 +79,7 @@ if (process.argv[2] === "child") {
     const used = process.cpuUsage(before)
     process.send!({ count, cpuUs: used.user + used.system })
   })
-  await Effect.runPromise(Effect.provide(program, Layer.fresh(TracingLive("bench"))) as Effect.Effect<void>)
+  await Effect.runPromise(Effect.provide(program, Layer.fresh(TracingLive("bench"))))
   process.exit(0)
 }
 
