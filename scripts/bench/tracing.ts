@@ -6,12 +6,20 @@
 // connections) and the OTLP receiver run in this process. Two operations are loaded separately (a filtered, sorted
 // list and a create, which also writes the outbox and is relayed). Runs alternate off/on three times each, 8 s per
 // operation, and the medians are compared, so drift of the shared machine hits both sides alike.
+//
+// BENCH_MODES compares tracing set-ups in the same interleaved run: a comma-separated list of `off`, `on` (the
+// defaults) or `label:NAME=value+NAME=value` (tracing on with those variables for the API), e.g.
+// `BENCH_MODES='off,json:OTEL_EXPORTER_OTLP_PROTOCOL=http/json,protobuf:OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf'`.
+// Each mode is compared with the first. BENCH_API_NODE_OPTIONS: NODE_OPTIONS for the API only (e.g.
+// `--cpu-prof --cpu-prof-dir=/tmp/prof`: one profile per API process, written when it stops); BENCH_OPS=list runs
+// one operation only.
 import { fork } from "node:child_process"
 import { createServer } from "node:http"
 import { join } from "node:path"
 import { Effect } from "effect"
 import { freePort } from "../../packages/runtime/src/EmbeddedPostgres.ts"
 import { signUp } from "../../packages/testkit/src/ApiClient.ts"
+import { countTraceRequestSpans } from "../../packages/testkit/src/OtlpProtobuf.ts"
 import { startService } from "../../packages/testkit/src/Processes.ts"
 import { processCpuSeconds } from "./support/cpu.ts"
 import { saturate } from "./support/load.ts"
@@ -19,6 +27,16 @@ import { exec, freshDatabase, openServer } from "./support/postgres.ts"
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+const MODES = (process.env.BENCH_MODES ?? "off,on").split(",").map((mode) => {
+  const [label, settings] = mode.split(":", 2) as [string, string | undefined]
+  const vars = (settings ?? "").split("+").filter((kv) => kv !== "")
+  return {
+    label,
+    tracing: label !== "off",
+    env: Object.fromEntries(vars.map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)])),
+  }
+})
+const API_NODE_OPTIONS = process.env.BENCH_API_NODE_OPTIONS
 const CONNECTIONS = 32
 const log = (line: string) => console.log(line)
 
@@ -40,13 +58,18 @@ const startSpanSink = () =>
   new Promise<{ url: string; spans: () => number; close: () => Promise<void> }>((resolve) => {
     let spans = 0
     const server = createServer((req, res) => {
-      let body = ""
-      req.setEncoding("utf8")
-      req.on("data", (chunk: string) => {
-        body += chunk
-      })
+      const chunks: Array<Buffer> = []
+      req.on("data", (chunk: Buffer) => chunks.push(chunk))
       req.on("end", () => {
-        for (let at = body.indexOf('"spanId"'); at !== -1; at = body.indexOf('"spanId"', at + 8)) spans++
+        const body = Buffer.concat(chunks)
+        // OTLP/HTTP in either encoding, answered in the same one.
+        if (String(req.headers["content-type"]).startsWith("application/x-protobuf")) {
+          spans += countTraceRequestSpans(body)
+          res.writeHead(200, { "content-type": "application/x-protobuf" }).end()
+          return
+        }
+        const text = body.toString("utf8")
+        for (let at = text.indexOf('"spanId"'); at !== -1; at = text.indexOf('"spanId"', at + 8)) spans++
         res.writeHead(200, { "content-type": "application/json" }).end("{}")
       })
     })
@@ -67,19 +90,20 @@ const db = await freshDatabase(server.url, "tracing")
 const stub = await startStub()
 const otlp = await startSpanSink()
 try {
-  const env = (tracing: boolean) => ({
+  const env = (mode?: (typeof MODES)[number]) => ({
     DATABASE_URL: db.url,
     BETTER_AUTH_SECRET: "bench-secret-bench-secret-bench-secret-0123",
     DAPR_HTTP_PORT: String(stub.port),
     AUTH_RATE_LIMIT_PER_IP: "100000",
     LOG_LEVEL: "warn",
-    ...(tracing ? { OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url } : {}),
+    ...(mode?.tracing ? { OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url, ...mode.env } : {}),
+    ...(mode && API_NODE_OPTIONS !== undefined ? { NODE_OPTIONS: API_NODE_OPTIONS } : {}),
   })
   // One user with 200 tasks; the load lists them (filter + sort) and creates new ones, half and half.
   const seed = await startService({
     script: "packages/api/src/main.ts",
     port: await Effect.runPromise(freePort),
-    env: env(false),
+    env: env(),
   })
   const user = await signUp(seed.url, "Bench")
   for (let i = 0; i < 200; i++) {
@@ -110,22 +134,24 @@ try {
     }),
   }
   type Op = keyof typeof operations
+  // BENCH_OPS=list (or create): one operation only, e.g. for a profile of one kind of request.
+  const ops = (process.env.BENCH_OPS?.split(",") ?? Object.keys(operations)) as Array<Op>
 
   // Throughput at saturation moves with whatever else the shared 2-core machine runs; the API process's own CPU per
   // request (from /proc) is the steadier figure, so both are reported.
   type Sample = { throughput: number; cpuMs: number }
-  const results: Record<Op, Record<"off" | "on", Array<Sample>>> = {
-    list: { off: [], on: [] },
-    create: { off: [], on: [] },
-  }
+  const results = Object.fromEntries(
+    ops.map((op) => [op, Object.fromEntries(MODES.map((m) => [m.label, [] as Array<Sample>]))]),
+  ) as Record<Op, Record<string, Array<Sample>>>
   for (let round = 0; round < ROUNDS; round++) {
-    for (const mode of ["off", "on"] as const) {
+    // Every other round in reverse order, so that a mode is not always the one after a given other.
+    for (const mode of round % 2 === 0 ? MODES : [...MODES].reverse()) {
       const api = await startService({
         script: "packages/api/src/main.ts",
         port: await Effect.runPromise(freePort),
-        env: env(mode === "on"),
+        env: env(mode),
       })
-      for (const op of Object.keys(operations) as Array<Op>) {
+      for (const op of ops) {
         const request = operations[op]
         // The creates add thousands of rows between list runs; without fresh statistics the planner keeps
         // estimating the old table and picks a bitmap scan of every task of the user, and the list runs would
@@ -136,25 +162,33 @@ try {
         const cpuBefore = processCpuSeconds(api.child.pid!) ?? 0
         const r = await saturate({ origin: api.url, connections: CONNECTIONS, seconds: SECONDS, request })
         const cpuMs = (((processCpuSeconds(api.child.pid!) ?? 0) - cpuBefore) * 1000) / Math.max(1, r.total)
-        results[op][mode].push({ throughput: r.throughput, cpuMs })
+        results[op][mode.label]!.push({ throughput: r.throughput, cpuMs })
         log(
-          `round ${round + 1} ${op} tracing ${mode}: ${r.throughput.toFixed(0)} req/s, API CPU ${cpuMs.toFixed(3)} ms/request (p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors})` +
-            (mode === "on" ? `, ${otlp.spans() - spansBefore} spans received` : ""),
+          `round ${round + 1} ${op} tracing ${mode.label}: ${r.throughput.toFixed(0)} req/s, API CPU ${cpuMs.toFixed(3)} ms/request (p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors})` +
+            (mode.tracing ? `, ${otlp.spans() - spansBefore} spans received` : ""),
         )
       }
       await api.stop()
     }
   }
   log("")
-  for (const op of Object.keys(operations) as Array<Op>) {
-    const off = median(results[op].off.map((x) => x.throughput))
-    const on = median(results[op].on.map((x) => x.throughput))
-    const cpuOff = median(results[op].off.map((x) => x.cpuMs))
-    const cpuOn = median(results[op].on.map((x) => x.cpuMs))
-    log(
-      `${op}: median throughput tracing off ${off.toFixed(0)} req/s, on ${on.toFixed(0)} req/s → drop ${((1 - on / off) * 100).toFixed(1)} % (target ≤ 10 %); ` +
-        `API CPU per request off ${cpuOff.toFixed(3)} ms, on ${cpuOn.toFixed(3)} ms (+${((cpuOn / cpuOff - 1) * 100).toFixed(1)} %)`,
-    )
+  // "median (min – max)" of one figure over the rounds.
+  const spread = (xs: ReadonlyArray<number>, digits: number) =>
+    `${median(xs).toFixed(digits)} (${Math.min(...xs).toFixed(digits)} – ${Math.max(...xs).toFixed(digits)})`
+  const [first, ...others] = MODES
+  for (const op of ops) {
+    const rate = (label: string) => results[op][label]!.map((x) => x.throughput)
+    const cpu = (label: string) => results[op][label]!.map((x) => x.cpuMs)
+    const a = first!.label
+    for (const mode of others) {
+      const m = mode.label
+      const drop = (1 - median(rate(m)) / median(rate(a))) * 100
+      const extra = (median(cpu(m)) / median(cpu(a)) - 1) * 100
+      log(
+        `${op}: median throughput ${a} ${spread(rate(a), 0)}, ${m} ${spread(rate(m), 0)} req/s → drop ${drop.toFixed(1)} % (target ≤ 10 %); ` +
+          `API CPU per request ${a} ${spread(cpu(a), 3)}, ${m} ${spread(cpu(m), 3)} ms (+${extra.toFixed(1)} %)`,
+      )
+    }
   }
   log(
     `server: ${server.version}${server.embedded ? " (embedded)" : ""}; ${CONNECTIONS} connections, ${SECONDS} s per run, ${ROUNDS} rounds`,

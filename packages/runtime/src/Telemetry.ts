@@ -16,6 +16,13 @@ const packageVersion = (): string => {
 
 export const TelemetryConfig = Config.all({
   endpoint: Config.option(Config.String("OTEL_EXPORTER_OTLP_ENDPOINT")),
+  // OpenTelemetry's batch processor variables (OTEL_BSP_*). The SDK reads them only for options it is not given, so
+  // with our defaults passed in, OTEL_BSP_SCHEDULE_DELAY and OTEL_BSP_MAX_EXPORT_BATCH_SIZE were silently ignored.
+  batch: Config.all({
+    scheduledDelayMillis: Config.Int("OTEL_BSP_SCHEDULE_DELAY").pipe(Config.withDefault(500)),
+    maxExportBatchSize: Config.Int("OTEL_BSP_MAX_EXPORT_BATCH_SIZE").pipe(Config.withDefault(512)),
+    maxQueueSize: Config.Int("OTEL_BSP_MAX_QUEUE_SIZE").pipe(Config.withDefault(2048)),
+  }),
   environment: Config.String("DEPLOYMENT_ENVIRONMENT").pipe(Config.withDefault("development")),
   version: Config.option(Config.String("SERVICE_VERSION")),
 })
@@ -55,13 +62,9 @@ export const TracingLive = (serviceName: string) =>
       return EffectSpansOnly.pipe(
         Layer.provide(OtelTracer.layerTracer),
         Layer.provide(
-          layerTracerProvider(
-            new BatchSpanProcessor(new OTLPTraceExporter({ url }), {
-              scheduledDelayMillis: 500,
-              maxExportBatchSize: 512,
-            }),
-            { shutdownTimeout: "5 seconds" },
-          ),
+          layerTracerProvider(new BatchSpanProcessor(new OTLPTraceExporter({ url }), config.batch), {
+            shutdownTimeout: "5 seconds",
+          }),
         ),
         Layer.provide(
           Resource.layerFromEnv(

@@ -87,3 +87,10 @@ export const decodeTraceRequest = (buf: Uint8Array) => ({
     })),
   })),
 })
+
+/** How many spans an ExportTraceServiceRequest holds, without decoding them (for a collector that only counts). */
+export const countTraceRequestSpans = (buf: Uint8Array): number => {
+  let spans = 0
+  for (const rs of all(buf, 1)) for (const ss of all(rs.bytes!, 2)) spans += all(ss.bytes!, 2).length
+  return spans
+}
