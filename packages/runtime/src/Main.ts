@@ -1,4 +1,5 @@
-import { NodeRuntime } from "@effect/platform-node"
+// The module, not the package index: the index also loads NodeRedis (all of `redis`) and NodeWS (`ws`).
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { type Config, Effect, Layer, Predicate, Schema } from "effect"
 import { HttpServer } from "effect/http"
 import { LoggingLive } from "./Logging.ts"
