@@ -66,7 +66,9 @@ export const runService = <E>(
 ) =>
   checkConfiguration(options.requires ?? []).pipe(
     Effect.andThen(
-      Effect.scoped(Layer.build(layer).pipe(Effect.andThen(releaseStartupMemory), Effect.andThen(Effect.never))),
+      Effect.scoped(
+        Layer.build(layer).pipe(Effect.andThen(releaseStartupMemory), Effect.andThen(Effect.never)),
+      ),
     ),
     // The layer's error type is the caller's E, which need not name these two: they are told apart by their tag.
     Effect.catch((error: unknown) =>

@@ -17,14 +17,16 @@ const churn = () => {
 }
 
 describe("releaseStartupMemory", () => {
-  it.effect("uncommits the young generation that allocation grew, and exposes no gc to the service's code", () =>
-    Effect.gen(function* () {
-      churn()
-      const before = committedMiB("new_space")
-      expect(before).toBeGreaterThan(1)
-      yield* releaseStartupMemory
-      expect(committedMiB("new_space")).toBeLessThan(before / 2)
-      expect("gc" in globalThis).toBe(false)
-    }),
+  it.effect(
+    "uncommits the young generation that allocation grew, and exposes no gc to the service's code",
+    () =>
+      Effect.gen(function* () {
+        churn()
+        const before = committedMiB("new_space")
+        expect(before).toBeGreaterThan(1)
+        yield* releaseStartupMemory
+        expect(committedMiB("new_space")).toBeLessThan(before / 2)
+        expect("gc" in globalThis).toBe(false)
+      }),
   )
 })

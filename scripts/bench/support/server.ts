@@ -49,6 +49,8 @@ export const startServer = async (
      * TypeScript and its code read back instead of stripped again; docs/BENCHMARKS.md, "Issue 17: memory").
      */
     readonly compileCache?: boolean | undefined
+    /** More environment for the server (`--server-env=` in api.ts), e.g. glibc's MALLOC_ARENA_MAX. */
+    readonly env?: Record<string, string> | undefined
     readonly profileDir?: string | undefined
     /**
      * Another checkout to run the server from (`--baseline=DIR` in api.ts: an extracted git ref with its own
@@ -71,6 +73,7 @@ export const startServer = async (
       AUTH_RATE_LIMIT_PER_ACCOUNT: "1000000",
       ...(stub ? { DAPR_HTTP_PORT: String(stub.port) } : {}),
       ...(options.compileCache ? { NODE_COMPILE_CACHE: COMPILE_CACHE_DIR } : {}),
+      ...options.env,
       NODE_OPTIONS: [
         options.nodeOptions,
         options.profileDir ? `--cpu-prof --cpu-prof-dir=${options.profileDir}` : "",
