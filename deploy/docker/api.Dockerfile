@@ -29,9 +29,12 @@ RUN --mount=type=cache,target=/root/.npm \
 # --- runtime -------------------------------------------------------------------------------------
 FROM node:24.21.0-slim@sha256:0e0ff40c39bc087845bfb27465a0df4ea419520094bc35842ff83dd8cbe6f9b6
 # A 16 MB semi-space instead of V8's default for a large host: 50 MB less at start and ~100 MB less at peak, with
-# no measurable throughput loss (docs/BENCHMARKS.md).
+# no measurable throughput loss (docs/BENCHMARKS.md). NODE_COMPILE_CACHE: Node's cache of the type-stripped
+# TypeScript and its compiled code, filled below; with every module in it Node never loads its TypeScript stripper
+# (a WebAssembly module, 10 MiB of RSS for the process's life) and starts a third faster ("Issue 17: memory").
 ENV NODE_ENV=production \
     NODE_OPTIONS=--max-semi-space-size=16 \
+    NODE_COMPILE_CACHE=/app/.cache/node-compile-cache \
     HOST=0.0.0.0 \
     PORT=4000 \
     MIGRATE_ON_START=false
@@ -49,7 +52,12 @@ COPY packages/calendar/src packages/calendar/src
 COPY packages/core/src packages/core/src
 COPY packages/messaging/src packages/messaging/src
 COPY packages/api/src packages/api/src
+RUN mkdir -p .cache/node-compile-cache && chown 1000:1000 .cache/node-compile-cache
 USER 1000:1000
+# Fills the compile cache as the user the service runs as (Node keys the cache by uid; the pod's filesystem is
+# read-only, so it is read, never written, at run time): without its configuration the service stops after loading
+# all of its static imports, and Node writes the cache on the way out.
+RUN node packages/api/src/main.ts >/dev/null 2>&1; test -n "$(ls -A .cache/node-compile-cache)"
 EXPOSE 4000
 # No HEALTHCHECK: Kubernetes probes /health and /ready.
 CMD ["node", "packages/api/src/main.ts"]

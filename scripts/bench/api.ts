@@ -43,6 +43,8 @@ const PROFILE = flag("profile")
  * deploy/docker/api.Dockerfile), so the figures are the deployed server's; `--node-options=` for V8's defaults.
  */
 const NODE_OPTIONS = arg("node-options") ?? "--max-semi-space-size=16"
+/** `--compile-cache=off`: the server without Node's compile cache, which the start scripts and images turn on. */
+const COMPILE_CACHE = arg("compile-cache") !== "off"
 const FLOOR = !flag("no-floor")
 /**
  * `--baseline=DIR`: also run the server from DIR (another checkout, e.g. `git archive <ref> | tar -x -C DIR` with
@@ -56,6 +58,22 @@ const BASELINE = arg("baseline")
  * `--baseline`, the baseline is this tree: a comparison of flags alone, e.g. V8's young generation size).
  */
 const BASELINE_NODE_OPTIONS = arg("baseline-node-options")
+/**
+ * `--server-env=K=V,K=V` / `--baseline-server-env=…`: more environment for the server under test / the baseline's,
+ * for settings Node takes only from the environment (glibc's MALLOC_ARENA_MAX; V8 flags NODE_OPTIONS refuses go in
+ * through `--node-options=--import=<file calling v8.setFlagsFromString>`).
+ */
+const parseEnv = (text: string | undefined) =>
+  Object.fromEntries(
+    (text ?? "")
+      .split(",")
+      .filter((kv) => kv.includes("="))
+      .map((kv) => kv.split("=", 2) as [string, string]),
+  )
+const SERVER_ENV = parseEnv(arg("server-env"))
+const BASELINE_SERVER_ENV = arg("baseline-server-env")
+/** `--baseline-compile-cache=off|on`: the baseline with or without it (default: as `--compile-cache`). */
+const BASELINE_COMPILE_CACHE = arg("baseline-compile-cache")
 const USERS = 100
 const TASKS = 10_000
 const OPEN_LOOP_CONNECTIONS = 100
@@ -362,6 +380,10 @@ interface Variant {
   readonly root?: string | undefined
   /** Node flags instead of NODE_OPTIONS. */
   readonly nodeOptions?: string | undefined
+  /** Node's compile cache on or off instead of COMPILE_CACHE. */
+  readonly compileCache?: boolean | undefined
+  /** Environment instead of SERVER_ENV. */
+  readonly env?: Record<string, string> | undefined
 }
 const THIS_TREE: Variant = { label: "this tree" }
 
@@ -376,9 +398,17 @@ const runMode = async (
   const db = await cloneDatabase(serverUrl, seed, `api_${mode}`)
   const profileDir = PROFILE ? mkdtempSync(join(tmpdir(), "todo-bench-prof-")) : undefined
   const nodeOptions = variant.nodeOptions ?? NODE_OPTIONS
-  const server = await startServer(mode, db, { nodeOptions, profileDir, root: variant.root })
+  const compileCache = variant.compileCache ?? COMPILE_CACHE
+  const env = variant.env ?? SERVER_ENV
+  const server = await startServer(mode, db, {
+    nodeOptions,
+    compileCache,
+    env,
+    profileDir,
+    root: variant.root,
+  })
   log(
-    `\n${mode === "api" ? "API alone: packages/api/src/main.ts + stub Dapr sidecar (relay publishes, no agents)" : "one process: packages/app/src/main.ts (API + relay + in-process bus + agents)"}; ${variant.label}${variant.root ? ` (${variant.root})` : ""}; pid ${server.pid}${nodeOptions ? `; node ${nodeOptions}` : ""}; load average ${loadavg()
+    `\n${mode === "api" ? "API alone: packages/api/src/main.ts + stub Dapr sidecar (relay publishes, no agents)" : "one process: packages/app/src/main.ts (API + relay + in-process bus + agents)"}; ${variant.label}${variant.root ? ` (${variant.root})` : ""}; pid ${server.pid}${nodeOptions ? `; node ${nodeOptions}` : ""}; compile cache ${compileCache ? "on" : "off"}${Object.keys(env).length > 0 ? `; env ${JSON.stringify(env)}` : ""}; load average ${loadavg()
       .map((l) => l.toFixed(2))
       .join(" ")}`,
   )
@@ -494,15 +524,22 @@ const main = async () => {
   )
   const seed = await freshDatabase(server.url, "api_seed")
   try {
-    const seeder = await startServer("api", seed, { nodeOptions: NODE_OPTIONS })
+    const seeder = await startServer("api", seed, { nodeOptions: NODE_OPTIONS, compileCache: COMPILE_CACHE })
     const users = await signUpUsers(seeder.url).finally(() => seeder.stop())
     await seedTasks(seed.url, users)
     log(`data: ${USERS} users (signed up through the API), ${int(TASKS)} tasks (seeded with SQL)`)
-    if (BASELINE !== undefined || BASELINE_NODE_OPTIONS !== undefined) {
+    if (
+      BASELINE !== undefined ||
+      BASELINE_NODE_OPTIONS !== undefined ||
+      BASELINE_COMPILE_CACHE !== undefined ||
+      BASELINE_SERVER_ENV !== undefined
+    ) {
       await compare(seed, server.url, users, {
         label: "baseline",
         root: BASELINE,
         nodeOptions: BASELINE_NODE_OPTIONS,
+        compileCache: BASELINE_COMPILE_CACHE === undefined ? undefined : BASELINE_COMPILE_CACHE !== "off",
+        env: BASELINE_SERVER_ENV === undefined ? undefined : parseEnv(BASELINE_SERVER_ENV),
       })
       return
     }

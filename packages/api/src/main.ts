@@ -9,7 +9,8 @@ import {
   runHttpService,
 } from "@todo/runtime"
 import { Layer } from "effect"
-import { NodeHttpClient } from "@effect/platform-node"
+// The module, not the package index: the index also loads NodeRedis (all of `redis`) and NodeWS (`ws`).
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { DaprPublisherLive } from "@todo/messaging"
 import { ApiHttp, ApiRelay } from "./ApiLive.ts"
 import { AuthConfig, AuthSecret } from "./auth/AuthService.ts"

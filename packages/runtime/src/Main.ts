@@ -1,7 +1,9 @@
-import { NodeRuntime } from "@effect/platform-node"
+// The module, not the package index: the index also loads NodeRedis (all of `redis`) and NodeWS (`ws`).
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { type Config, Effect, Layer, Predicate, Schema } from "effect"
 import { HttpServer } from "effect/http"
 import { LoggingLive } from "./Logging.ts"
+import { releaseStartupMemory } from "./StartupMemory.ts"
 import { TracingLive } from "./Telemetry.ts"
 
 /**
@@ -55,14 +57,19 @@ const checkConfiguration = (requires: ReadonlyArray<Config.Config<unknown>>) =>
 /**
  * Launches a service's composition root: its required configuration is checked first; then a missing or invalid
  * environment variable, or a `StartupError`, stops start-up with one clear line (and exit code 1); everything else
- * is NodeRuntime's usual teardown on SIGINT/SIGTERM.
+ * is NodeRuntime's usual teardown on SIGINT/SIGTERM. Once the layer is built, what start-up left resident is
+ * released (releaseStartupMemory).
  */
 export const runService = <E>(
   layer: Layer.Layer<never, E, never>,
   options: { readonly requires?: ReadonlyArray<Config.Config<unknown>> } = {},
 ) =>
   checkConfiguration(options.requires ?? []).pipe(
-    Effect.andThen(Layer.launch(layer)),
+    Effect.andThen(
+      Effect.scoped(
+        Layer.build(layer).pipe(Effect.andThen(releaseStartupMemory), Effect.andThen(Effect.never)),
+      ),
+    ),
     // The layer's error type is the caller's E, which need not name these two: they are told apart by their tag.
     Effect.catch((error: unknown) =>
       isConfigError(error)

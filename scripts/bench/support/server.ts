@@ -11,6 +11,8 @@ import type { Database } from "./postgres.ts"
 export type Mode = "api" | "app"
 const SCRIPTS: Record<Mode, string> = { api: "packages/api/src/main.ts", app: "packages/app/src/main.ts" }
 const SECRET = randomBytes(32).toString("base64url")
+/** Where `npm start` keeps it (package.json); entries are per file path, so another checkout's live beside. */
+const COMPILE_CACHE_DIR = join(REPO_ROOT, "node_modules", ".cache", "node-compile-cache")
 
 export interface Running {
   readonly url: string
@@ -42,6 +44,13 @@ export const startServer = async (
   db: Database,
   options: {
     readonly nodeOptions: string
+    /**
+     * Node's compile cache on (NODE_COMPILE_CACHE, as the start scripts and the images run: the type-stripped
+     * TypeScript and its code read back instead of stripped again; docs/BENCHMARKS.md, "Issue 17: memory").
+     */
+    readonly compileCache?: boolean | undefined
+    /** More environment for the server (`--server-env=` in api.ts), e.g. glibc's MALLOC_ARENA_MAX. */
+    readonly env?: Record<string, string> | undefined
     readonly profileDir?: string | undefined
     /**
      * Another checkout to run the server from (`--baseline=DIR` in api.ts: an extracted git ref with its own
@@ -63,6 +72,8 @@ export const startServer = async (
       AUTH_RATE_LIMIT_PER_IP: "1000000",
       AUTH_RATE_LIMIT_PER_ACCOUNT: "1000000",
       ...(stub ? { DAPR_HTTP_PORT: String(stub.port) } : {}),
+      ...(options.compileCache ? { NODE_COMPILE_CACHE: COMPILE_CACHE_DIR } : {}),
+      ...options.env,
       NODE_OPTIONS: [
         options.nodeOptions,
         options.profileDir ? `--cpu-prof --cpu-prof-dir=${options.profileDir}` : "",

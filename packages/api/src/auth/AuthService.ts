@@ -10,7 +10,6 @@ import { SqlClient } from "effect/sql/SqlClient"
 import pg from "pg"
 import { AuthFailure, EmailTaken, InvalidCredentials, Unauthorized } from "./AuthErrors.ts"
 import type { AuthenticatedUser } from "./CurrentUser.ts"
-import { passwordProblem } from "./PasswordPolicy.ts"
 import { makeSessionCache } from "./SessionCache.ts"
 
 /** BETTER_AUTH_SECRET as the deployed API requires it: set, and at least 32 characters. */
@@ -225,6 +224,8 @@ export class AuthService extends Context.Service<
         password: string
         name: string
       }) {
+        // Loaded on the first sign-up, like Better Auth: its list of common passwords is 2.8 MiB of live heap.
+        const { passwordProblem } = yield* Effect.promise(() => import("./PasswordPolicy.ts"))
         const weak = passwordProblem(input.password, input.email)
         if (weak !== undefined) return yield* new InvalidField({ field: "body.password", message: weak })
         const body = { email: input.email, password: input.password, name: input.name }
