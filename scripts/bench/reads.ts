@@ -7,6 +7,7 @@ import { ListTasksQuery, TaskPage } from "@todo/contracts"
 import { Tasks, toTask } from "@todo/core/tasks"
 import { compileDecoding, compileEncoding } from "@todo/runtime"
 import { Effect, Schema } from "effect"
+import { alternate, median } from "./support/alternate.ts"
 
 const now = new Date("2026-11-20T08:15:30.123Z")
 const rows = Array.from({ length: 28 }, (_, i) => ({
@@ -48,16 +49,7 @@ const steps: Record<string, () => unknown> = {
 
 const ROUNDS = 11
 const CALLS = 1000
-const samples = new Map<string, Array<number>>(Object.keys(steps).map((k) => [k, []]))
-for (const f of Object.values(steps)) for (let i = 0; i < CALLS; i++) f()
-for (let round = 0; round < ROUNDS; round++) {
-  for (const [name, f] of Object.entries(steps)) {
-    const started = performance.now()
-    for (let i = 0; i < CALLS; i++) f()
-    samples.get(name)!.push(((performance.now() - started) * 1000) / CALLS)
-  }
-}
-const median = (xs: Array<number>) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+const samples = alternate(steps, { rounds: ROUNDS, calls: CALLS, warmup: CALLS })
 console.log(
   `a list request's own data, page of ${rows.length}; median of ${ROUNDS} rounds of ${CALLS} [range]:`,
 )

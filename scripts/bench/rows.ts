@@ -4,6 +4,7 @@
 // the two, so load on the machine falls on both alike; the medians are printed.
 import { Effect } from "effect"
 import { Tasks, toTask } from "@todo/core/tasks"
+import { alternate, median } from "./support/alternate.ts"
 
 const now = new Date("2026-11-20T08:15:30.123Z")
 const rows = Array.from({ length: 50 }, (_, i) => ({
@@ -54,16 +55,7 @@ const variants = {
 
 const ROUNDS = 15
 const PAGES = 400
-const samples = new Map<string, Array<number>>(Object.keys(variants).map((k) => [k, []]))
-for (const f of Object.values(variants)) for (let i = 0; i < 200; i++) f()
-for (let round = 0; round < ROUNDS; round++) {
-  for (const [name, f] of Object.entries(variants)) {
-    const started = performance.now()
-    for (let i = 0; i < PAGES; i++) f()
-    samples.get(name)!.push(((performance.now() - started) * 1000) / PAGES)
-  }
-}
-const median = (xs: Array<number>) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+const samples = alternate(variants, { rounds: ROUNDS, calls: PAGES, warmup: 200 })
 console.log(`a page of ${rows.length} task rows, median of ${ROUNDS} rounds of ${PAGES} pages:`)
 for (const [name, xs] of samples) {
   const m = median(xs)

@@ -12,10 +12,9 @@
 //   BENCH_MODES as in tracing.ts, e.g. `off,on,batch:OTEL_BSP_MAX_EXPORT_BATCH_SIZE=2048+OTEL_BSP_MAX_QUEUE_SIZE=8192`;
 //   BENCH_SERVER_ATTRIBUTES=few (as a mode's variable) keeps only method and status on the server span.
 import { fork } from "node:child_process"
-import { createServer } from "node:http"
 import { Effect, Layer } from "effect"
 import { TracingLive } from "../../packages/runtime/src/Telemetry.ts"
-import { countTraceRequestSpans } from "../../packages/testkit/src/OtlpProtobuf.ts"
+import { startSpanSink } from "./support/span-sink.ts"
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4)
@@ -93,24 +92,8 @@ const MODES = (process.env.BENCH_MODES ?? "off,on").split(",").map((mode) => {
   }
 })
 
-let spans = 0
-const sink = createServer((req, res) => {
-  const chunks: Array<Buffer> = []
-  req.on("data", (chunk: Buffer) => chunks.push(chunk))
-  req.on("end", () => {
-    const body = Buffer.concat(chunks)
-    if (String(req.headers["content-type"]).startsWith("application/x-protobuf")) {
-      spans += countTraceRequestSpans(body)
-      res.writeHead(200, { "content-type": "application/x-protobuf" }).end()
-    } else {
-      const text = body.toString("utf8")
-      for (let at = text.indexOf('"spanId"'); at !== -1; at = text.indexOf('"spanId"', at + 8)) spans++
-      res.writeHead(200, { "content-type": "application/json" }).end("{}")
-    }
-  })
-})
-await new Promise<void>((resolve) => sink.listen(0, "127.0.0.1", resolve))
-const endpoint = `http://127.0.0.1:${(sink.address() as { port: number }).port}`
+const sink = await startSpanSink()
+const endpoint = sink.url
 
 const once = (mode: (typeof MODES)[number]) =>
   new Promise<{ count: number; cpuUs: number }>((resolve, reject) => {
@@ -130,13 +113,13 @@ const once = (mode: (typeof MODES)[number]) =>
 const results = new Map<string, Array<number>>(MODES.map((m) => [m.label, []]))
 for (let round = 0; round < ROUNDS; round++) {
   for (const mode of round % 2 === 0 ? MODES : [...MODES].reverse()) {
-    const spansBefore = spans
+    const spansBefore = sink.spans()
     const r = await once(mode)
     const us = r.cpuUs / r.count
     results.get(mode.label)!.push(us)
     console.log(
       `round ${round + 1} ${mode.label}: ${r.count} requests, ${us.toFixed(1)} µs CPU per request` +
-        (mode.tracing ? `, ${spans - spansBefore} spans received` : ""),
+        (mode.tracing ? `, ${sink.spans() - spansBefore} spans received` : ""),
     )
   }
 }
@@ -147,4 +130,4 @@ for (const [label, xs] of results)
     `${label}: median ${median(xs).toFixed(1)} µs CPU per request (${Math.min(...xs).toFixed(1)} – ${Math.max(...xs).toFixed(1)})`,
   )
 console.log(`${RATE} requests per second, ${SECONDS} s per run, ${ROUNDS} rounds`)
-sink.close()
+await sink.close()
