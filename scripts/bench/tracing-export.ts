@@ -14,7 +14,7 @@
 import { fork } from "node:child_process"
 import { Effect, Layer } from "effect"
 import { TracingLive } from "../../packages/runtime/src/Telemetry.ts"
-import { startSpanSink } from "./support/span-sink.ts"
+import { startSpanSink, tracingModes } from "./support/tracing.ts"
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4)
@@ -82,15 +82,7 @@ if (process.argv[2] === "child") {
   process.exit(0)
 }
 
-const MODES = (process.env.BENCH_MODES ?? "off,on").split(",").map((mode) => {
-  const [label, settings] = mode.split(":", 2) as [string, string | undefined]
-  const vars = (settings ?? "").split("+").filter((kv) => kv !== "")
-  return {
-    label,
-    tracing: label !== "off",
-    env: Object.fromEntries(vars.map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)])),
-  }
-})
+const MODES = tracingModes(process.env.BENCH_MODES ?? "off,on")
 
 const sink = await startSpanSink()
 const endpoint = sink.url

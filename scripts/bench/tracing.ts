@@ -21,20 +21,12 @@ import { signUp } from "../../packages/testkit/src/ApiClient.ts"
 import { startService } from "../../packages/testkit/src/Processes.ts"
 import { processCpuSeconds } from "./support/cpu.ts"
 import { saturate } from "./support/load.ts"
-import { startSpanSink } from "./support/span-sink.ts"
+import { startSpanSink, tracingModes } from "./support/tracing.ts"
 import { exec, freshDatabase, openServer } from "./support/postgres.ts"
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
-const MODES = (process.env.BENCH_MODES ?? "off,on").split(",").map((mode) => {
-  const [label, settings] = mode.split(":", 2) as [string, string | undefined]
-  const vars = (settings ?? "").split("+").filter((kv) => kv !== "")
-  return {
-    label,
-    tracing: label !== "off",
-    env: Object.fromEntries(vars.map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)])),
-  }
-})
+const MODES = tracingModes(process.env.BENCH_MODES ?? "off,on")
 const API_NODE_OPTIONS = process.env.BENCH_API_NODE_OPTIONS
 const CONNECTIONS = 32
 const log = (line: string) => console.log(line)

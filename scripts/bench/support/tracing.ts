@@ -1,3 +1,4 @@
+// What the two tracing benchmarks share: their modes and the collector they export to.
 import { createServer } from "node:http"
 import { countTraceRequestSpans } from "../../../packages/testkit/src/OtlpProtobuf.ts"
 
@@ -31,4 +32,21 @@ export const startSpanSink = () =>
         close: () => new Promise((done) => server.close(() => done())),
       })
     })
+  })
+
+/**
+ * `BENCH_MODES`: comma-separated modes, each a label with optional environment settings for the service,
+ * `label:NAME=value+NAME=value`; `off` runs without an exporter, every other label with one.
+ */
+export const tracingModes = (spec: string) =>
+  spec.split(",").map((mode) => {
+    const [label, settings] = mode.split(":", 2) as [string, string | undefined]
+    const vars = (settings ?? "").split("+").filter((kv) => kv !== "")
+    return {
+      label,
+      tracing: label !== "off",
+      env: Object.fromEntries(
+        vars.map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]),
+      ),
+    }
   })
