@@ -6,7 +6,7 @@ import { SqlClient } from "effect/sql/SqlClient"
 import type { SqlError } from "effect/sql/SqlError"
 import type { Fragment, Statement } from "effect/sql/Statement"
 import { currentTraceContext, type TraceContext } from "../TraceContext.ts"
-import { type OutboxRow, OutboxTable } from "./OutboxRow.ts"
+import { OUTBOX_CHANNEL, type OutboxRow, OutboxTable } from "./OutboxRow.ts"
 
 /** Who is acting in the current fiber; recorded in every event it writes (the activity log shows it). */
 export const CurrentActor = Context.Reference<Actor>("@todo/messaging/CurrentActor", {
@@ -93,29 +93,29 @@ export class Outbox extends Context.Service<
     Effect.gen(function* () {
       const sql = yield* SqlClient
       const notifier = yield* Notifier
-      const userLock = (userId: string) => sql`SELECT pg_advisory_xact_lock(hashtextextended(${userId}, 0))`
       // Every append quiets the outbox trigger for its transaction (0006_notify_after_commit.sql) and wakes the
       // relays after the commit instead: one NOTIFY-free commit per write, the wake-ups batched (Notifier).
-      const deferOutboxNotify = sql`set_config('todo.defer_outbox_notify', 'on', true)`
-      const deferTaskNotify = sql`set_config('todo.defer_task_notify', 'on', true)`
-      const wakeRelays: ReadonlyArray<Notice> = [{ channel: "outbox", payload: "" }]
-      /** The user's lock and the deferral flags in one row source, so they cost no round trip of their own. */
-      const lockAndDefer = (userId: string, deferTasks: boolean) =>
-        sql`SELECT pg_advisory_xact_lock(hashtextextended(${userId}, 0)), ${deferOutboxNotify}${deferTasks ? sql`, ${deferTaskNotify}` : sql``}`
-      const lockUser = (userId: string, options?: { readonly deferTaskNotify?: boolean }) =>
-        (options?.deferTaskNotify === true
-          ? sql`SELECT pg_advisory_xact_lock(hashtextextended(${userId}, 0)), ${deferTaskNotify}`
-          : userLock(userId)
-        ).pipe(Effect.asVoid)
-      const lockUsersDeferring = (userIds: Iterable<string>, defer: boolean) => {
+      const wakeRelays: ReadonlyArray<Notice> = [{ channel: OUTBOX_CHANNEL, payload: "" }]
+      /** The triggers a lock statement quiets for the rest of its transaction, at no round trip of their own. */
+      interface Quiet {
+        readonly outbox?: boolean
+        readonly tasks?: boolean
+      }
+      const quieting = ({ outbox = false, tasks = false }: Quiet) =>
+        sql`${outbox ? sql`, set_config('todo.defer_outbox_notify', 'on', true)` : sql``}${tasks ? sql`, set_config('todo.defer_task_notify', 'on', true)` : sql``}`
+      const userLock = (userId: string, quiet: Quiet = {}) =>
+        sql`SELECT pg_advisory_xact_lock(hashtextextended(${userId}, 0))${quieting(quiet)}`
+      const usersLock = (userIds: Iterable<string>, quiet: Quiet = {}) => {
         const sorted = [...new Set(userIds)].sort()
         return sorted.length === 0
           ? Effect.void
-          : sql`SELECT pg_advisory_xact_lock(hashtextextended(u, 0))${defer ? sql`, ${deferOutboxNotify}` : sql``} FROM unnest(${sorted}::text[]) WITH ORDINALITY AS l(u, n) ORDER BY n`.pipe(
+          : sql`SELECT pg_advisory_xact_lock(hashtextextended(u, 0))${quieting(quiet)} FROM unnest(${sorted}::text[]) WITH ORDINALITY AS l(u, n) ORDER BY n`.pipe(
               Effect.asVoid,
             )
       }
-      const lockUsers = (userIds: Iterable<string>) => lockUsersDeferring(userIds, false)
+      const lockUser = (userId: string, options?: { readonly deferTaskNotify?: boolean }) =>
+        userLock(userId, { tasks: options?.deferTaskNotify === true }).pipe(Effect.asVoid)
+      const lockUsers = (userIds: Iterable<string>) => usersLock(userIds)
 
       const rowOf = (event: TaskEvent, trace: TraceContext): typeof OutboxRow.insert.Type => ({
         eventId: event.eventId,
@@ -135,13 +135,20 @@ export class Outbox extends Context.Service<
         options: { readonly onConflict?: Fragment; readonly deferTasks?: boolean } = {},
       ) =>
         OutboxTable.insertStatement(sql, [rowOf(event, trace)], {
-          join: sql`(${lockAndDefer(event.userId, options.deferTasks === true)}) AS locked`,
+          join: sql`(${userLock(event.userId, { outbox: true, tasks: options.deferTasks === true })}) AS locked`,
           ...(options.onConflict ? { tail: options.onConflict } : {}),
         })
-      const insert = (event: TaskEvent, trace: TraceContext, onConflict?: Fragment) =>
-        insertStatement(event, trace, onConflict ? { onConflict } : {}).pipe(
+      /** After the commit: the relays' wake-up, and the task notices of a writer that quieted `tasks_notify`. */
+      const afterCommit = (taskNotices: ReadonlyArray<Notice> = []) =>
+        notifier.afterCommit([...wakeRelays, ...taskNotices])
+      const insert = (
+        event: TaskEvent,
+        trace: TraceContext,
+        options: { readonly onConflict?: Fragment; readonly taskNotices?: ReadonlyArray<Notice> } = {},
+      ) =>
+        insertStatement(event, trace, options.onConflict ? { onConflict: options.onConflict } : {}).pipe(
           Effect.flatten,
-          Effect.andThen(notifier.afterCommit(wakeRelays)),
+          Effect.andThen(afterCommit(options.taskNotices)),
         )
 
       const stamp = (event: NewTaskEvent) =>
@@ -161,8 +168,7 @@ export class Outbox extends Context.Service<
         taskNotices?: ReadonlyArray<Notice>,
       ) {
         const stamped = yield* stamp(event)
-        yield* insert(stamped, yield* currentTraceContext)
-        if (taskNotices !== undefined) yield* notifier.afterCommit(taskNotices)
+        yield* insert(stamped, yield* currentTraceContext, taskNotices ? { taskNotices } : {})
         yield* Effect.annotateCurrentSpan({ "event.type": stamped.eventType, "event.id": stamped.eventId })
         return stamped
       })
@@ -180,7 +186,7 @@ export class Outbox extends Context.Service<
         const rows = yield* sql<Row>`
           WITH changed AS (${change}), appended AS (${appended})
           SELECT * FROM changed`
-        yield* notifier.afterCommit(taskNotices === undefined ? wakeRelays : [...wakeRelays, ...taskNotices])
+        yield* afterCommit(taskNotices)
         yield* Effect.annotateCurrentSpan({ "event.type": stamped.eventType, "event.id": stamped.eventId })
         return { event: stamped, rows }
       })
@@ -189,26 +195,24 @@ export class Outbox extends Context.Service<
         if (events.length === 0) return []
         const stamped = yield* Effect.forEach(events, stamp)
         const trace = yield* currentTraceContext
-        yield* lockUsersDeferring(
+        yield* usersLock(
           stamped.map((e) => e.userId),
-          true,
+          { outbox: true },
         )
         yield* OutboxTable.insert(
           sql,
           stamped.map((e) => rowOf(e, trace)),
         )
-        yield* notifier.afterCommit(wakeRelays)
+        yield* afterCommit()
         yield* Effect.annotateCurrentSpan({ "event.count": stamped.length })
         return stamped
       })
 
       const requeue = Effect.fn("Outbox.requeue")(function* (event: TaskEvent) {
-        yield* insert(
-          event,
-          yield* currentTraceContext,
-          sql`ON CONFLICT (event_id) DO UPDATE SET
+        yield* insert(event, yield* currentTraceContext, {
+          onConflict: sql`ON CONFLICT (event_id) DO UPDATE SET
                 published_at = NULL, attempts = 0, last_error = NULL, next_attempt_at = now()`,
-        )
+        })
         yield* Effect.annotateCurrentSpan({ "event.type": event.eventType, "event.id": event.eventId })
       })
       return Outbox.of({ append, appendWith, appendMany, lockUser, lockUsers, requeue })

@@ -3,7 +3,7 @@ import { Config, Data, Deferred, Duration, Effect, Fiber, Layer, Metric, Queue, 
 import { count, eventsPublished, outboxOldestPendingAge, outboxPending } from "@todo/runtime"
 import { SqlClient } from "effect/sql/SqlClient"
 import { EventPublisher, type PublishError } from "../publish/EventPublisher.ts"
-import { type OutboxRecord, OutboxTable } from "./OutboxRow.ts"
+import { OUTBOX_CHANNEL, type OutboxRecord, OutboxTable } from "./OutboxRow.ts"
 import { backoffDelay, backoffSchedule, CurrentRetryPolicy } from "../RetryPolicy.ts"
 import { parentSpanOf } from "../TraceContext.ts"
 
@@ -238,7 +238,7 @@ export const OutboxRelayLive = Layer.effectDiscard(
     // was lost is re-established at once, its schedule starting afresh. Every (re)connect is followed by one sweep:
     // notifications may have been missed.
     let listenFailures = 0
-    const connect = pg.listen("outbox").pipe(
+    const connect = pg.listen(OUTBOX_CHANNEL).pipe(
       Effect.tapCause((cause) =>
         ++listenFailures === 1
           ? Effect.logWarning("outbox LISTEN failed; sweeping meanwhile", cause)

@@ -29,5 +29,8 @@ export class OutboxRow extends Model.Class<OutboxRow>("OutboxRow")({
 
 export const OutboxTable = SqlTable("outbox", OutboxRow)
 
+/** The channel that wakes the relays when outbox rows commit (the outbox trigger's, and the writers' Notifier). */
+export const OUTBOX_CHANNEL = "outbox"
+
 /** What a publisher is handed: an outbox row without the relay's bookkeeping. */
 export type OutboxRecord = Omit<OutboxRow, "publishedAt" | "lastError" | "nextAttemptAt">
