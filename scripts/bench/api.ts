@@ -29,7 +29,7 @@ import {
   sampleActivity,
 } from "./support/postgres.ts"
 import { int, ms } from "./support/stats.ts"
-import { arg, flag, quick } from "./support/args.ts"
+import { arg, assignments, flag, quick } from "./support/args.ts"
 import { type Mode, type Running, startServer } from "./support/server.ts"
 
 const SECONDS = Number(arg("seconds") ?? (quick ? 3 : 10))
@@ -63,13 +63,7 @@ const BASELINE_NODE_OPTIONS = arg("baseline-node-options")
  * for settings Node takes only from the environment (glibc's MALLOC_ARENA_MAX; V8 flags NODE_OPTIONS refuses go in
  * through `--node-options=--import=<file calling v8.setFlagsFromString>`).
  */
-const parseEnv = (text: string | undefined) =>
-  Object.fromEntries(
-    (text ?? "")
-      .split(",")
-      .filter((kv) => kv.includes("="))
-      .map((kv) => kv.split("=", 2) as [string, string]),
-  )
+const parseEnv = (text: string | undefined) => assignments((text ?? "").split(","))
 const SERVER_ENV = parseEnv(arg("server-env"))
 const BASELINE_SERVER_ENV = arg("baseline-server-env")
 /** `--baseline-compile-cache=off|on`: the baseline with or without it (default: as `--compile-cache`). */

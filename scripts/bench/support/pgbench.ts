@@ -146,9 +146,8 @@ appended AS (${outboxInsert("'tasks.created'", "(SELECT id FROM changed)::text",
 SELECT * FROM changed;
 `
     // POST /api/tasks/:id/complete: TaskService.complete (lockUser quieting the tasks trigger, findForUpdate,
-    // update, Outbox.append); a
-    // random seeded task of the request's user (task n belongs to user n % 100), so some are completed again:
-    // the statements (and their writes) are the same.
+    // update, Outbox.append); a random seeded task of the request's user (task n belongs to user n % 100), so some
+    // are completed again: the statements (and their writes) are the same.
     case "complete":
       return `${auth}\\set n :k + 100 * random(0, 99)
 BEGIN;

@@ -1,6 +1,7 @@
 // What the two tracing benchmarks share: their modes and the collector they export to.
 import { createServer } from "node:http"
 import { countTraceRequestSpans } from "../../../packages/testkit/src/OtlpProtobuf.ts"
+import { assignments } from "./args.ts"
 
 // A collector that counts spans and drops them. The testkit's receiver parses and keeps every span for assertions;
 // on this 2-core machine that work (and its heap) would compete with the API for CPU and count against tracing,
@@ -40,13 +41,9 @@ export const startSpanSink = () =>
  */
 export const tracingModes = (spec: string) =>
   spec.split(",").map((mode) => {
-    const [label, settings] = mode.split(":", 2) as [string, string | undefined]
-    const vars = (settings ?? "").split("+").filter((kv) => kv !== "")
-    return {
-      label,
-      tracing: label !== "off",
-      env: Object.fromEntries(
-        vars.map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]),
-      ),
-    }
+    // Split at the first colon only: a setting's value may hold one (an endpoint's URL).
+    const colon = mode.indexOf(":")
+    const label = colon === -1 ? mode : mode.slice(0, colon)
+    const settings = colon === -1 ? "" : mode.slice(colon + 1)
+    return { label, tracing: label !== "off", env: assignments(settings.split("+")) }
   })
