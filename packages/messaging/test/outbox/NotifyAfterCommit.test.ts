@@ -18,7 +18,11 @@ const Recorded = Layer.effect(
     })
   }),
 )
-const sentOf = Effect.sync(() => handedOver)
+/** What the Notifier is handed from now on (each test starts afresh). */
+const handedOverFromNow = Effect.sync(() => {
+  handedOver.length = 0
+  return handedOver
+})
 
 /** The first notification on `channel` within `within`, if any: PostgreSQL delivers one at its sender's commit. */
 const firstOn = (channel: string) =>
@@ -58,8 +62,7 @@ layer(
       Effect.gen(function* () {
         const sql = yield* SqlClient
         const outbox = yield* Outbox
-        const sent = yield* sentOf
-        sent.length = 0
+        const sent = yield* handedOverFromNow
         const next = yield* firstOn("outbox")
         const user = newUserId()
         yield* sql.withTransaction(
@@ -77,8 +80,7 @@ layer(
     Effect.gen(function* () {
       const sql = yield* SqlClient
       const outbox = yield* Outbox
-      const sent = yield* sentOf
-      sent.length = 0
+      const sent = yield* handedOverFromNow
       const failed = yield* sql
         .withTransaction(
           outbox
@@ -97,8 +99,7 @@ layer(
       Effect.gen(function* () {
         const sql = yield* SqlClient
         const outbox = yield* Outbox
-        const sent = yield* sentOf
-        sent.length = 0
+        const sent = yield* handedOverFromNow
         const changes = yield* firstOn("user_changes")
         const wakes = yield* firstOn("outbox")
         const user = yield* sql<{ id: string }>`
